@@ -1,0 +1,79 @@
+"The CLI: help, doctor, and bad input that exits 2 naming file and line, with nothing written."
+import json, subprocess, sys
+import pytest
+from ftlab.cli import main
+
+GOOD = '{"input": "What is 2+2?", "output": "It is 4, de gozaru."}\n'
+BAD_DATA = {  # name: (file name, bytes, text the message must contain)
+    'invalid json':     ('a.jsonl', GOOD + '{"input": "x", "output": }\n', 'a.jsonl:2: invalid JSON'),
+    'truncated json':   ('b.json', '[' + GOOD.strip() + ',\n{"input": "x", "outp', 'b.json:2'),
+    'empty file':       ('c.jsonl', '', 'c.jsonl: the file is empty'),
+    'missing field':    ('d.jsonl', GOOD + '{"input": "only a question"}\n', 'd.jsonl:2: missing field(s) output'),
+    'empty field':      ('e.jsonl', GOOD + GOOD + '{"input": "q", "output": "   "}\n', 'e.jsonl:3: field "output" is empty'),
+    'wrong type':       ('f.jsonl', '{"input": "q", "output": 42}\n', 'f.jsonl:1: field "output" must be a string'),
+    'unknown role':     ('g.jsonl', '{"messages": [{"role": "human", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\n', "g.jsonl:1: message 0 has unknown role 'human'"),
+    'not utf-8':        ('h.jsonl', GOOD.encode() + '{"input": "caf\xe9", "output": "x"}\n'.encode('latin-1'), 'h.jsonl:2: bytes that are not UTF-8'),
+    'too long':         ('i.jsonl', GOOD + json.dumps({'input': 'q', 'output': 'word ' * 400}) + '\n', 'i.jsonl:2: example is'),
+    'not an object':    ('j.jsonl', '["input", "output"]\n', 'j.jsonl:1: expected a JSON object'),
+    'csv columns':      ('k.csv', 'question,answer\nq,a\n', 'k.csv:1: CSV columns'),
+    'identical pair':   ('l.jsonl', '{"prompt": "p", "chosen": "same", "rejected": "same"}\n', 'l.jsonl:1: "chosen" and "rejected" are identical'),
+    'unsupported ext':  ('m.txt', 'hello', 'unsupported file type'),
+}
+
+@pytest.mark.parametrize('case', list(BAD_DATA))
+def test_bad_data_exits_2(case, tmp_path, capsys):
+    name, content, expect = BAD_DATA[case]
+    p = tmp_path/name
+    (p.write_bytes if isinstance(content, bytes) else p.write_text)(content)
+    out = tmp_path/'run'
+    code = main(['train', '--data', str(p), '--out', str(out), '--profile', 'ci', '--steps', '2'])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert expect in err, err
+    assert 'Fix:' in err and 'Traceback' not in err
+    assert not out.exists()
+
+@pytest.mark.parametrize('args,expect', [
+    (['--method', 'nope'], "unknown method 'nope'"),
+    (['--steps', '0'], 'steps must be at least 1'),
+    (['--rank', '0'], 'rank must be at least 1'),
+    (['--task', 'poetry'], "unknown task 'poetry'"),
+    (['--model', '/no/such/model'], 'not a folder'),
+    (['--data', '/no/such/file.jsonl'], 'no such file'),
+])
+def test_bad_options_exit_2(args, expect, tmp_path, capsys):
+    out = tmp_path/'run'
+    assert main(['train', '--out', str(out), '--profile', 'ci'] + args) == 2
+    assert expect in capsys.readouterr().err
+    assert not out.exists()
+
+def test_model_folder_that_is_not_a_model(tmp_path, capsys):
+    (tmp_path/'m').mkdir(); (tmp_path/'m'/'notes.txt').write_text('hi')
+    assert main(['train', '--model', str(tmp_path/'m'), '--out', str(tmp_path/'run')]) == 2
+    assert 'no config.json' in capsys.readouterr().err and not (tmp_path/'run').exists()
+
+def test_existing_run_folder_is_kept(tmp_path, capsys):
+    run = tmp_path/'run'; run.mkdir(); (run/'mine.txt').write_text('precious')
+    assert main(['train', '--out', str(run), '--profile', 'ci', '--steps', '1', '--no-eval']) == 2
+    assert 'already exists' in capsys.readouterr().err
+    assert (run/'mine.txt').read_text() == 'precious' and sorted(p.name for p in run.iterdir()) == ['mine.txt']
+
+@pytest.mark.parametrize('cmd', ['doctor', 'train', 'eval', 'generate'])
+def test_help(cmd, capsys):
+    with pytest.raises(SystemExit) as e: main([cmd, '--help'])
+    assert e.value.code == 0 and 'usage: ftlab' in capsys.readouterr().out
+
+def test_doctor_json(capsys):
+    assert main(['doctor', '--json']) == 0
+    checks = json.loads(capsys.readouterr().out)
+    by = {c['check']: c for c in checks}
+    assert by['torch']['ok'] and by['default model']['ok']
+    assert 'no GPU' in by['gpu']['detail'] or 'GPU' not in by['gpu']['detail'] or by['gpu']['ok']
+
+def test_console_script_exit_code(tmp_path):
+    "The installed `ftlab` command: bad input -> status 2, a short message, no traceback."
+    p = tmp_path/'x.jsonl'; p.write_text('{"input": 1}\n')
+    r = subprocess.run(['ftlab', 'train', '--data', str(p), '--out', str(tmp_path/'run')], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2, r.stderr
+    assert 'x.jsonl:1' in r.stderr and 'Traceback' not in r.stderr
+    assert not (tmp_path/'run').exists()
