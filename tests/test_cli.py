@@ -18,6 +18,13 @@ BAD_DATA = {  # name: (file name, bytes, text the message must contain)
     'csv columns':      ('k.csv', 'question,answer\nq,a\n', 'k.csv:1: CSV columns'),
     'identical pair':   ('l.jsonl', '{"prompt": "p", "chosen": "same", "rejected": "same"}\n', 'l.jsonl:1: "chosen" and "rejected" are identical'),
     'unsupported ext':  ('m.txt', 'hello', 'unsupported file type'),
+    'utf-16':           ('n.jsonl', GOOD.encode('utf-16'), 'n.jsonl:1: the file is UTF-16'),
+    'empty messages':   ('o.jsonl', '{"messages": []}\n', 'o.jsonl:1: "messages" must be a non-empty list'),
+    'chat ends w/ user':('p.jsonl', '{"messages": [{"role": "user", "content": "hi"}]}\n', 'p.jsonl:1: the last message is not from the assistant'),
+    'json not array':   ('q.json', '{"input": "a", "output": "b"}', 'q.json:1: expected "["'),
+    'csv extra field':  ('r.csv', 'input,output\nq,a,extra\n', 'r.csv:2: more fields than header columns'),
+    'mixed formats':    ('s.jsonl', GOOD + '{"text": "raw"}\n', 's.jsonl:2: missing field(s) input, output'),
+    'unknown keys':     ('t.jsonl', '{"question": "q", "answer": "a"}\n', 't.jsonl:1: keys'),
 }
 
 @pytest.mark.parametrize('case', list(BAD_DATA))
@@ -40,6 +47,11 @@ def test_bad_data_exits_2(case, tmp_path, capsys):
     (['--task', 'poetry'], "unknown task 'poetry'"),
     (['--model', '/no/such/model'], 'not a folder'),
     (['--data', '/no/such/file.jsonl'], 'no such file'),
+    (['--data', '/tmp'], 'this is a folder'),
+    (['--steps', '-3'], 'steps must be at least 1'),
+    (['--rank', '-1'], 'rank must be at least 1'),
+    (['--lr', '0'], 'lr must be positive'),
+    (['--batch-size', '0'], 'batch_size must be at least 1'),
 ])
 def test_bad_options_exit_2(args, expect, tmp_path, capsys):
     out = tmp_path/'run'
@@ -77,3 +89,32 @@ def test_console_script_exit_code(tmp_path):
     assert r.returncode == 2, r.stderr
     assert 'x.jsonl:1' in r.stderr and 'Traceback' not in r.stderr
     assert not (tmp_path/'run').exists()
+
+def test_bom_is_accepted(tmp_path):
+    "A UTF-8 byte-order mark (as Windows editors write) is valid UTF-8: read, not refused."
+    from ftlab.data import load_records
+    p = tmp_path/'bom.jsonl'; p.write_bytes(('\ufeff' + GOOD).encode())
+    recs, fmt = load_records(p)
+    assert fmt == 'io' and recs[0]['input'] == 'What is 2+2?'
+
+def test_pickle_weights_refused(tmp_path, capsys):
+    "Safe loading: a folder with only pickled .bin weights is refused unless --allow-pickle."
+    m = tmp_path/'m'; m.mkdir(); (m/'config.json').write_text('{}'); (m/'pytorch_model.bin').write_bytes(b'not really')
+    assert main(['train', '--model', str(m), '--out', str(tmp_path/'run')]) == 2
+    err = capsys.readouterr().err
+    assert 'pickled' in err and '--allow-pickle' in err and not (tmp_path/'run').exists()
+
+def test_api_errors_are_typed(tmp_path):
+    from ftlab.data import DataError, load_records
+    from ftlab.models import ModelError, load_model
+    from ftlab.train import RunExistsError, prepare_run_dir
+    p = tmp_path/'x.jsonl'; p.write_text('{"input": "q"}\n')
+    with pytest.raises(DataError) as e: load_records(p)
+    assert e.value.line == 1 and e.value.path == str(p) and e.value.fix
+    with pytest.raises(ModelError): load_model(str(tmp_path))
+    (tmp_path/'r').mkdir(); (tmp_path/'r'/'f').write_text('x')
+    with pytest.raises(RunExistsError): prepare_run_dir(tmp_path/'r')
+
+def test_run_names_are_sanitised():
+    from ftlab.core import safe_name
+    assert '/' not in safe_name('../../etc/passwd') and not safe_name('../x').startswith('.')
