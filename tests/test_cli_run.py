@@ -20,3 +20,12 @@ def test_train_eval_generate(tmp_path, capsys):
     assert main(['train', '--steps', '3', '--batch-size', '4', '--out', str(run), '--eval-data', str(held), '--profile', 'ci', '--save-every', '1', '--resume']) == 0
     m = json.loads((run/'metrics.json').read_text())
     assert m['resumed_from'] == 'checkpoint-2' and len(m['losses']) == 3
+
+def test_eval_knowledge_on_base_model(tmp_path, capsys):
+    "`ftlab eval` on a model (not a run) with the knowledge metric: the base model does not know the fictional product."
+    held = tmp_path/'faq.jsonl'
+    held.write_text(''.join(json.dumps({'input': q, 'output': 'x', 'facts': f}) + '\n' for q, f in
+                            [('How much does the Hoshi Lantern HL-7 cost?', ['89 dollars']), ('What is the capital of France?', ['paris'])]))
+    assert main(['eval', 'default', '--task', 'knowledge', '--eval-data', str(held), '--profile', 'ci']) == 0
+    out = capsys.readouterr().out
+    assert 'fact_accuracy: 50%' in out, out   # Paris is known, the made-up price is not
