@@ -6,7 +6,7 @@ from ftlab.train import TrainConfig, train
 from ftlab.eval import generate
 
 def test_model_learns_to_stop(tmp_path, tok):
-    assert tok.pad_token_id == tok.eos_token_id or tok.pad_token_id is not None
+    assert tok.pad_token_id == tok.eos_token_id   # the trap's setting: pad = EOS
     p = tmp_path/'d.jsonl'
     p.write_text(''.join(json.dumps({'input': f'Say hi {i}.', 'output': 'Hi.'}) + '\n' for i in range(16)))
     model, _ = tiny_model(hidden=64, tokenizer=tok)
