@@ -10,7 +10,7 @@ from pathlib import Path
 from .core import get_profile, data_dir, runs_dir, safe_name, versions, set_threads, seed_everything
 from .data import DataError, load_records, load_data
 from .models import ModelError, load_model, load_tokenizer, DEFAULT_MODEL
-from .train import METHODS, TrainConfig, RunExistsError, TrainingInterrupted, get_method, prepare_run_dir, train, write_json
+from .train import METHODS, load_methods, TrainConfig, RunExistsError, TrainingInterrupted, get_method, prepare_run_dir, train, write_json
 from .eval import evaluate_style, evaluate_knowledge, table, plot_before_after
 
 # %% auto #0
@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser('doctor', help='check Python, torch/CUDA, libraries and the default model')
     d.add_argument('--json', action='store_true', help='print the checks as JSON')
     t = sub.add_parser('train', help='fine-tune a model, evaluate before/after, write a run folder')
-    t.add_argument('--method', default='lora', help=f"fine-tuning method: {', '.join(sorted(METHODS))} (default lora)")
+    t.add_argument('--method', default='lora', help=f"fine-tuning method: {', '.join(sorted(load_methods()))} (default lora)")
     t.add_argument('--task', default=None, help=f"bundled task: {', '.join(TASKS)} (default style)")
     t.add_argument('--data', help='your training file (.jsonl/.json/.csv): {"input","output"}, {"messages"}, {"prompt","chosen","rejected"} or {"text"}')
     t.add_argument('--eval-data', help='held-out file to evaluate on (default: the task\'s held-out split)')

@@ -15,10 +15,10 @@ from .models import count_params, find_target_modules
 from .data import Collator, load_data
 
 # %% auto #0
-__all__ = ['METHODS', 'Method', 'register', 'get_method', 'FullConfig', 'apply_full', 'LoraConfig', 'apply_lora', 'TrainConfig',
-           'RunExistsError', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'PeakMemory', 'CountingCollator',
-           'RunResult', 'smooth', 'plot_losses', 'TrainingInterrupted', 'answer_loss', 'train', 'tempfile_dir',
-           'save_result']
+__all__ = ['METHODS', 'Method', 'register', 'load_methods', 'get_method', 'FullConfig', 'apply_full', 'LoraConfig', 'apply_lora',
+           'TrainConfig', 'RunExistsError', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'PeakMemory',
+           'CountingCollator', 'RunResult', 'smooth', 'plot_losses', 'TrainingInterrupted', 'answer_loss', 'train',
+           'tempfile_dir', 'save_result']
 
 # %% ../nbs/04_train.ipynb #519b51b6
 @dataclass
@@ -38,8 +38,15 @@ def register(m:Method) -> Method:
     METHODS[m.name] = m
     return m
 
+def load_methods():
+    "Import every module of `ftlab.methods`, so each registers its methods (a new method is one notebook and one `register` line)."
+    import importlib, pkgutil, ftlab.methods
+    for m in pkgutil.iter_modules(ftlab.methods.__path__): importlib.import_module(f'ftlab.methods.{m.name}')
+    return METHODS
+
 def get_method(name:str) -> Method:
     "The registered method called `name`."
+    if name not in METHODS: load_methods()
     if name not in METHODS: raise ValueError(f"unknown method {name!r}: choose one of {', '.join(sorted(METHODS))}")
     return METHODS[name]
 

@@ -3,9 +3,9 @@ import pytest, torch
 from ftlab.core import data_dir
 from ftlab.data import load_data
 from ftlab.models import tiny_model, count_params
-from ftlab.train import METHODS, TrainConfig, train
+from ftlab.train import METHODS, load_methods, TrainConfig, train
 
-@pytest.mark.parametrize('name', sorted(METHODS))
+@pytest.mark.parametrize('name', sorted(load_methods()))
 def test_method_trains(name, tmp_path, tok):
     model, _ = tiny_model(tokenizer=tok)
     ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=32)
