@@ -1,0 +1,235 @@
+"""Training throughput on a GPU: plain PEFT against ftlab's `gpu` recipe (ftlab.speed), in one run.
+
+    python bench/gpu_train.py                  # on a GPU: SmolLM2-135M and TinyLlama-1.1B shapes
+    python bench/gpu_train.py --tiny           # anywhere (CPU too): tiny shapes, a smoke test of every path
+    python bench/gpu_train.py --only lora      # a subset (matches shape, method or variant)
+
+Models are built from configs with random weights (nothing is downloaded). Each row times `--steps` optimizer
+steps of batch × seq tokens after `--warmup` steps (compilation happens there) and reports tokens/s, the peak
+allocated memory (weights, optimizer, activations) and the model FLOPs utilisation,
+MFU = tokens/s × (6·N + 12·L·d·T) / peak bf16 FLOP/s (PaLM's count; N = parameters used in matrix products).
+
+Variants:
+  peft / plain   fp32 weights, bf16 autocast, the model's own loss (full logits upcast to fp32), PyTorch AdamW
+                 (foreach), no KV cache. 'peft' wraps the model with peft LoRA r16 on every linear layer.
+  ftlab          the same method with ftlab.speed.GpuRecipe: fused chunked linear cross-entropy, regional
+                 torch.compile, bf16 frozen weights, fused AdamW.
+  ftlab-no-X     the recipe with one piece switched off (the ablation).
+Both variants of a pair train on the same tokens per optimizer step. A loss check trains the 135M shape on real
+tokens (data/style, tokenized) with the baseline and the recipe, and compares the curves.
+
+Writes bench/results/gpu_train.json (or --out), after every row, and prints a table with the ratios.
+"""
+import argparse, contextlib, json, math, os, platform, sys, time
+from dataclasses import replace
+from pathlib import Path
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from ftlab.speed import GpuRecipe, apply_recipe, make_optimizer, fused_causal_lm_loss
+
+SHAPES = {  # LlamaConfig fields
+    'smollm2-135m': dict(hidden_size=576, intermediate_size=1536, num_hidden_layers=30, num_attention_heads=9, num_key_value_heads=3,
+                         vocab_size=49152, tie_word_embeddings=True, rope_theta=100000.0, max_position_embeddings=8192),
+    'llama-1.1b':   dict(hidden_size=2048, intermediate_size=5632, num_hidden_layers=22, num_attention_heads=32, num_key_value_heads=4,
+                         vocab_size=32000, tie_word_embeddings=False, rope_theta=10000.0, max_position_embeddings=2048),
+    'tiny-a':       dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                         vocab_size=49152, tie_word_embeddings=True, max_position_embeddings=512),
+    'tiny-b':       dict(hidden_size=96, intermediate_size=192, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+                         vocab_size=1024, tie_word_embeddings=False, max_position_embeddings=512),
+}
+TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']
+PEAK_BF16 = {'H100': 989.4e12, 'H200': 989.4e12, 'H800': 989.4e12, 'GH200': 989.4e12, 'A100': 312e12, 'L4': 121e12, 'A10': 125e12}
+
+def peak_flops(dev):
+    if dev.type != 'cuda': return None
+    name = torch.cuda.get_device_name(dev)
+    return next((v for k, v in PEAK_BF16.items() if k in name), None)
+
+def flops_per_token(cfg, seq):
+    "6·N (N: parameters in matrix products) + 12·L·d·T for attention scores and values (PaLM, appendix B)."
+    d, L, V, f = cfg.hidden_size, cfg.num_hidden_layers, cfg.vocab_size, cfg.intermediate_size
+    kv = cfg.num_key_value_heads * (d // cfg.num_attention_heads)
+    n = L * (2 * d * d + 2 * d * kv + 3 * d * f) + V * d
+    return 6 * n + 12 * L * d * seq
+
+def build(shape, method, variant, dev, recipe, workdir, seed=0):
+    "A random-init model of `shape` with `method` applied, prepared as `variant` says."
+    import peft
+    from transformers import LlamaConfig, LlamaForCausalLM
+    cfg = LlamaConfig(**SHAPES[shape], attn_implementation='sdpa', use_cache=False)
+    torch.manual_seed(seed)
+    if method == 'qlora':
+        from transformers import BitsAndBytesConfig
+        src = Path(workdir)/f'{shape}-bf16'
+        if not (src/'config.json').exists():
+            with torch.device(dev): m = LlamaForCausalLM(cfg).to(torch.bfloat16)
+            m.save_pretrained(src); del m
+        q = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type='nf4', bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=torch.bfloat16)
+        model = LlamaForCausalLM.from_pretrained(src, quantization_config=q, device_map={'': dev.index or 0} if dev.type == 'cuda' else {'': 'cpu'}, use_cache=False)
+        model = peft.prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
+    else:
+        with torch.device(dev): model = LlamaForCausalLM(cfg)
+    if method in ('lora', 'qlora'):
+        model = peft.get_peft_model(model, peft.LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, target_modules=TARGETS, task_type='CAUSAL_LM'))
+    model.train()
+    if recipe is not None: apply_recipe(model, recipe)
+    return model, cfg
+
+def step_fn(model, opt, recipe, dev):
+    half = dict(device_type=dev.type, dtype=torch.bfloat16)
+    def step(x):
+        with torch.autocast(**half):
+            if recipe is not None and recipe.fused_ce: loss = fused_causal_lm_loss(model, x, x, chunk=recipe.chunk)
+            else: loss = model(input_ids=x, labels=x, use_cache=False).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g['params']], 1.0)
+        opt.step(); opt.zero_grad(set_to_none=True)
+        return loss
+    return step
+
+def sync(dev):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+def time_row(shape, method, variant, recipe, a, dev, workdir, batch=None):
+    torch._dynamo.reset()  # each row compiles afresh (dynamo's per-function cache would otherwise fill up across models)
+    a = argparse.Namespace(**{**vars(a), 'batch': batch or a.batch})
+    if dev.type == 'cuda': torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats(dev)
+    t_build = time.perf_counter()
+    model, cfg = build(shape, method, variant, dev, recipe, workdir)
+    opt = make_optimizer(model, 1e-4 if method == 'full' else 1e-3, recipe)
+    step = step_fn(model, opt, recipe, dev)
+    g = torch.Generator(device='cpu').manual_seed(1)
+    xs = [torch.randint(0, cfg.vocab_size, (a.batch, a.seq), generator=g).to(dev) for _ in range(4)]
+    t0 = time.perf_counter()
+    for i in range(a.warmup): step(xs[i % 4])
+    sync(dev); warm_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(a.steps): loss = step(xs[i % 4])
+    sync(dev); secs = time.perf_counter() - t0
+    tps = a.batch * a.seq * a.steps / secs
+    pk = peak_flops(dev)
+    row = dict(shape=shape, method=method, variant=variant, recipe=None if recipe is None else vars(recipe),
+               tokens_per_s=tps, step_ms=1000 * secs / a.steps, warmup_s=warm_s, build_s=t0 - t_build - warm_s,
+               peak_mem_gib=torch.cuda.max_memory_allocated(dev) / 2**30 if dev.type == 'cuda' else None,
+               mfu=tps * flops_per_token(cfg, a.seq) / pk if pk else None, loss=float(loss),
+               trainable=sum(p.numel() for p in model.parameters() if p.requires_grad), tokens_per_step=a.batch * a.seq)
+    del model, opt, step, xs
+    return row
+
+def real_tokens(n_tokens, vocab):
+    "A stream of real tokens: data/style chat-formatted with the default tokenizer, from --tokens or made here."
+    p = ROOT/'.devdata'/'style_ids.pt'
+    if p.exists(): ids = torch.load(p)
+    else:
+        try:
+            from ftlab.models import load_tokenizer
+            from ftlab.data import load_records, to_messages
+            tok = load_tokenizer()
+            recs, _ = load_records(ROOT/'data'/'style'/'train.jsonl')
+            ids = torch.tensor([t for r in recs for t in tok.apply_chat_template(to_messages(r), tokenize=True, return_dict=False)])
+            p.parent.mkdir(exist_ok=True); torch.save(ids, p)
+        except Exception as e:
+            print(f'(no tokenizer here: {e}; the loss check uses random tokens)'); ids = torch.randint(0, vocab, (n_tokens,))
+    ids = ids[ids < vocab]
+    return ids.repeat(math.ceil(n_tokens / len(ids)))[:n_tokens]
+
+def loss_check(shape, method, a, dev, workdir):
+    "Train baseline and recipe on the same real tokens; a second baseline seed gives the noise."
+    out = {}
+    for name, recipe, seed in (('baseline', None, 0), ('recipe', GpuRecipe(compile_backend=a.backend), 0), ('baseline-seed1', None, 1)):
+        torch._dynamo.reset()
+        model, cfg = build(shape, method, name, dev, recipe, workdir, seed)
+        opt = make_optimizer(model, 1e-3 if method == 'full' else 2e-3, recipe)
+        step = step_fn(model, opt, recipe, dev)
+        ids = real_tokens(a.check_steps * a.batch * a.seq, cfg.vocab_size).view(a.check_steps, a.batch, a.seq).to(dev)
+        out[name] = [float(step(ids[i])) for i in range(a.check_steps)]
+        del model, opt, step
+    b, r, n = out['baseline'], out['recipe'], out['baseline-seed1']
+    tail = max(1, a.check_steps // 3)
+    rel = lambda u, v: sum(abs(x - y) / y for x, y in zip(u[-tail:], v[-tail:])) / tail
+    out.update(shape=shape, method=method, recipe_vs_baseline=rel(r, b), seed_noise=rel(n, b),
+               falls=b[-1] < b[0] and r[-1] < r[0])
+    out['sound'] = out['falls'] and out['recipe_vs_baseline'] <= max(2 * out['seed_noise'], 0.02)
+    return out
+
+def table(rows):
+    lines = ['| shape | method | variant | tokens/s | × baseline | step ms | peak GiB | MFU | warm-up s |', '|---|---|---|---|---|---|---|---|---|']
+    base = {(r['shape'], r['method']): r for r in rows if r['variant'] in ('peft', 'plain')}
+    for r in rows:
+        b = base.get((r['shape'], r['method']))
+        ratio = f"{r['tokens_per_s'] / b['tokens_per_s']:.2f}" if b else '-'
+        mem = f"{r['peak_mem_gib']:.1f}" if r['peak_mem_gib'] is not None else '-'
+        mfu = f"{100 * r['mfu']:.1f}%" if r['mfu'] else '-'
+        lines.append(f"| {r['shape']} | {r['method']} | {r['variant']} | {r['tokens_per_s']:,.0f} | {ratio} | {r['step_ms']:.1f} | {mem} | {mfu} | {r['warmup_s']:.1f} |")
+    return '\n'.join(lines)
+
+def plan(tiny, have_bnb):
+    s, b = ('tiny-a', 'tiny-b') if tiny else ('smollm2-135m', 'llama-1.1b')
+    R = GpuRecipe()
+    q = [(s, 'qlora', 'peft', None), (s, 'qlora', 'ftlab', R), (b, 'qlora', 'peft', None), (b, 'qlora', 'ftlab', R)] if have_bnb else []
+    rows = [(s, 'lora', 'peft', None), (s, 'lora', 'ftlab', R),
+            (b, 'full', 'plain', None), (b, 'full', 'ftlab', R),
+            (b, 'lora', 'peft', None), (b, 'lora', 'ftlab', R),
+            ('check', s, 'lora', None), ('check', s, 'full', None)] + q + [
+            (s, 'full', 'plain', None), (s, 'full', 'ftlab', R),
+            (s, 'lora', 'ftlab-no-compile', replace(R, compile=False)),
+            (s, 'lora', 'ftlab-no-fused-ce', replace(R, fused_ce=False)),
+            (s, 'lora', 'ftlab-no-bf16-base', replace(R, frozen_bf16=False)),
+            (s, 'lora', 'ftlab-batch16', R, 2 * (2 if tiny else 8)), (b, 'full', 'ftlab-batch16', R, 2 * (2 if tiny else 8))]
+    return rows
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--tiny', action='store_true', help='tiny shapes, few steps (CPU smoke test)')
+    ap.add_argument('--batch', type=int); ap.add_argument('--seq', type=int)
+    ap.add_argument('--steps', type=int); ap.add_argument('--warmup', type=int); ap.add_argument('--check-steps', type=int)
+    ap.add_argument('--only', nargs='*', help='keep rows whose shape, method or variant contains one of these')
+    ap.add_argument('--budget-s', type=float, default=1e9, help='skip the remaining rows after this many seconds')
+    ap.add_argument('--backend', help='torch.compile backend (default inductor on CUDA, eager on CPU)')
+    ap.add_argument('--out', default=str(ROOT/'bench'/'results'/'gpu_train.json'))
+    ap.add_argument('--workdir', default='/tmp/ftlab-gpu-bench')
+    a = ap.parse_args(argv)
+    dev = torch.device('cuda') if torch.cuda.is_available() else torch.device('cpu')
+    tiny = a.tiny or dev.type != 'cuda'
+    a.batch = a.batch or (2 if tiny else 8); a.seq = a.seq or (64 if tiny else 1024)
+    a.steps = a.steps or (2 if tiny else 10); a.warmup = a.warmup or (1 if tiny else 3); a.check_steps = a.check_steps or (6 if tiny else 30)
+    a.backend = a.backend or ('inductor' if dev.type == 'cuda' else 'eager')
+    try: import bitsandbytes; have_bnb = True
+    except Exception: have_bnb = False
+    import transformers, peft
+    info = dict(device=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else platform.processor() or 'cpu', tiny=tiny,
+                batch=a.batch, seq=a.seq, steps=a.steps, warmup=a.warmup, backend=a.backend, torch=torch.__version__,
+                transformers=transformers.__version__, peft=peft.__version__, bitsandbytes=bitsandbytes.__version__ if have_bnb else None,
+                when=time.strftime('%Y-%m-%d %H:%M:%S'), peak_bf16_flops=peak_flops(dev))
+    print(info, flush=True)
+    rows, checks, errors, skipped = [], [], [], []
+    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
+    t_start = time.perf_counter()
+    for spec in plan(tiny, have_bnb):
+        key = ' '.join(str(x) for x in spec[:3])
+        if a.only and not any(o in key for o in a.only): continue
+        if time.perf_counter() - t_start > a.budget_s: skipped.append(key); continue
+        try:
+            if spec[0] == 'check':
+                c = loss_check(spec[1], spec[2], a, dev, a.workdir); checks.append(c)
+                print(f"loss check {key}: recipe vs baseline {c['recipe_vs_baseline']:.4f}, seed noise {c['seed_noise']:.4f}, sound={c['sound']}", flush=True)
+            else:
+                r = spec[3]
+                if r is not None: r = replace(r, compile_backend=a.backend)
+                rows.append(time_row(*spec[:3], r, a, dev, a.workdir, *spec[4:])); x = rows[-1]
+                print(f"{key}: {x['tokens_per_s']:,.0f} tok/s, {x['step_ms']:.1f} ms/step, peak {x['peak_mem_gib']} GiB, warm-up {x['warmup_s']:.1f}s", flush=True)
+        except Exception as e:
+            import traceback; traceback.print_exc()
+            errors.append({'row': key, 'error': f'{type(e).__name__}: {e}'[:2000]})
+        out.write_text(json.dumps(dict(info=info, rows=rows, loss_checks=checks, errors=errors, skipped=skipped,
+                                       seconds=time.perf_counter() - t_start), indent=2))
+    print('\n' + table(rows))
+    for c in checks: print(f"loss check {c['shape']} {c['method']}: recipe vs baseline {c['recipe_vs_baseline']:.4f} (seed noise {c['seed_noise']:.4f}) sound={c['sound']}")
+    if errors: print('errors:', json.dumps(errors, indent=1))
+    if skipped: print('skipped (budget):', skipped)
+    print(f'wrote {out}')
+    return 1 if errors else 0
+
+if __name__ == '__main__': sys.exit(main())
