@@ -18,7 +18,7 @@ Variants:
 Both variants of a pair train on the same tokens per optimizer step. A loss check trains the 135M shape on real
 tokens (data/style, tokenized) with the baseline and the recipe, and compares the curves.
 
-Writes bench/results/gpu_train.json (or --out), after every row, and prints a table with the ratios.
+Writes bench/results/gpu_train/latest.json (or --out), after every row, and prints a table with the ratios.
 """
 import argparse, contextlib, json, math, os, platform, sys, time
 from dataclasses import replace
@@ -154,6 +154,32 @@ def loss_check(shape, method, a, dev, workdir):
     out['sound'] = out['falls'] and out['recipe_vs_baseline'] <= max(2 * out['seed_noise'], 0.02)
     return out
 
+def trainer_check(shape, a, dev):
+    "ftlab.train itself (HF Trainer underneath) on chat-like examples of real tokens: recipe off, on, and on with packing."
+    from transformers import LlamaConfig, LlamaForCausalLM
+    from ftlab.train import TrainConfig, train
+    cfg = LlamaConfig(**SHAPES[shape], attn_implementation='sdpa', use_cache=False)
+    ids = real_tokens(200_000, cfg.vocab_size).tolist()
+    g = torch.Generator().manual_seed(0); exs, t = [], 0
+    while len(exs) < 400:
+        n = int(torch.randint(48, 257 if not a.tiny else 65, (1,), generator=g)); x = ids[t:t + n]; t += n
+        exs.append({'input_ids': x, 'labels': [-100] * (n // 4) + x[n // 4:]})  # a "prompt" quarter without loss
+    out = {}
+    for name, kw in (('plain', dict(recipe=False)), ('recipe', dict(recipe=True)), ('recipe+packing', dict(recipe=True, packing=1024 if not a.tiny else 128))):
+        torch._dynamo.reset(); torch.manual_seed(0)
+        with torch.device(dev): model = LlamaForCausalLM(cfg)
+        bs = 4 if 'packing' in kw else 16
+        tc = TrainConfig(steps=a.check_steps, batch_size=bs, lr=2e-3, max_len=256 if not a.tiny else 64, warmup_steps=2, **kw)
+        r = train(model, exs, 'lora', cfg=tc, out_dir=False, progress=False)
+        m = r.metrics
+        out[name] = dict(losses=r.losses, tokens_per_s=m['tokens_per_s'], train_time_s=m['train_time_s'], tokens=m['tokens'], peak_mem_mb=m['peak_mem_mb'])
+        print(f"ftlab.train {name}: {m['tokens_per_s']:,.0f} tok/s over {m['train_time_s']:.1f}s (compile included), loss {r.losses[0]:.3f} -> {r.losses[-1]:.3f}", flush=True)
+        del model, r
+    p, q = out['plain']['losses'], out['recipe']['losses']
+    tail = max(1, len(p) // 3)
+    out['recipe_vs_plain'] = sum(abs(x - y) / y for x, y in zip(q[-tail:], p[-tail:])) / tail
+    return out
+
 def table(rows):
     lines = ['| shape | method | variant | tokens/s | × baseline | step ms | peak GiB | MFU | warm-up s |', '|---|---|---|---|---|---|---|---|---|']
     base = {(r['shape'], r['method']): r for r in rows if r['variant'] in ('peft', 'plain')}
@@ -188,8 +214,9 @@ def main(argv=None):
     ap.add_argument('--only', nargs='*', help='keep rows whose shape, method or variant contains one of these')
     ap.add_argument('--budget-s', type=float, default=1e9, help='skip the remaining rows after this many seconds')
     ap.add_argument('--backend', help='torch.compile backend (default inductor on CUDA, eager on CPU)')
-    ap.add_argument('--out', default=str(ROOT/'bench'/'results'/'gpu_train.json'))
+    ap.add_argument('--out', default=str(ROOT/'bench'/'results'/'gpu_train'/'latest.json'))
     ap.add_argument('--workdir', default='/tmp/ftlab-gpu-bench')
+    ap.add_argument('--trainer', action='store_true', help='only run ftlab.train end to end: recipe off / on / on with packing')
     a = ap.parse_args(argv)
     dev = torch.device('cuda') if torch.cuda.is_available() else torch.device('cpu')
     tiny = a.tiny or dev.type != 'cuda'
@@ -206,6 +233,13 @@ def main(argv=None):
     print(info, flush=True)
     rows, checks, errors, skipped = [], [], [], []
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
+    a.tiny = tiny
+    if a.trainer:
+        tr = trainer_check('tiny-a' if tiny else 'smollm2-135m', a, dev)
+        out.write_text(json.dumps(dict(info=info, trainer=tr), indent=2))
+        print(f"ftlab.train: recipe vs plain losses {tr['recipe_vs_plain']:.4f}; tokens/s plain {tr['plain']['tokens_per_s']:,.0f}, recipe {tr['recipe']['tokens_per_s']:,.0f}, recipe+packing {tr['recipe+packing']['tokens_per_s']:,.0f}")
+        print(f'wrote {out}')
+        return 0
     t_start = time.perf_counter()
     for spec in plan(tiny, have_bnb):
         key = ' '.join(str(x) for x in spec[:3])

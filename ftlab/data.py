@@ -199,8 +199,10 @@ def load_data(path, tok, max_len:int, fmt:str|None=None, n:int|None=None, on_too
 class Collator:
     "Right-pad a list of encoded examples into tensors."
     pad_id:int
+    pad_to_multiple:int = 1   # round the padded length up to a multiple of this (fewer distinct shapes for compiled code)
     def __call__(self, batch:list[dict]) -> dict:
         n = max(len(b['input_ids']) for b in batch)
+        n = -(-n // self.pad_to_multiple) * self.pad_to_multiple
         ids = torch.full((len(batch), n), self.pad_id, dtype=torch.long)
         labels = torch.full((len(batch), n), -100, dtype=torch.long)
         mask = torch.zeros((len(batch), n), dtype=torch.long)

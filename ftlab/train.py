@@ -99,6 +99,8 @@ class TrainConfig:
     seed:int = 0                 # seeds model init of the method, data order and dropout
     save_every:int|None = None   # checkpoint every N steps (None: only the final save)
     autocast:bool = True         # bf16 (fp16 on old GPUs) autocast over fp32 weights
+    recipe:bool|None = None      # ftlab.speed's GPU recipe (fused loss, regional compile, bf16 frozen base, fused AdamW); None: on when on CUDA
+    packing:int = 0              # pack examples into rows of this many tokens, without padding (0: off; batch_size then counts rows)
 
     @classmethod
     def from_profile(cls, profile:Profile|str|None=None, method:str='lora', **kw) -> 'TrainConfig':
@@ -113,6 +115,7 @@ class TrainConfig:
             if getattr(self, k) < 1: raise ValueError(f'{k} must be at least 1, got {getattr(self, k)}')
         if self.lr <= 0: raise ValueError(f'lr must be positive, got {self.lr}')
         if self.batch_size % self.grad_accum: raise ValueError(f'batch_size ({self.batch_size}) must be a multiple of grad_accum ({self.grad_accum})')
+        if self.packing and self.packing < self.max_len: raise ValueError(f'packing ({self.packing}) must be at least max_len ({self.max_len}), or 0 for no packing')
         return self
 
 # %% ../nbs/04_train.ipynb #22d7fdaf
@@ -258,7 +261,7 @@ def answer_loss(model, inputs:dict, num_items:int|None=None):
     if not has.any(): raise ValueError('a batch with no labelled tokens: every answer was cut off (raise max_len)')
     first = int(has.float().argmax(1)[has.any(1)].min()) - 1          # logits at t predict token t+1
     T = labels.shape[1]
-    out = model(input_ids=inputs['input_ids'], attention_mask=inputs['attention_mask'], logits_to_keep=T - first)
+    out = model(input_ids=inputs['input_ids'], attention_mask=inputs.get('attention_mask'), position_ids=inputs.get('position_ids'), logits_to_keep=T - first)
     logits = out.logits[:, :-1].float()
     target = labels[:, first + 1:]
     loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=-100, reduction='sum')
@@ -267,11 +270,26 @@ def answer_loss(model, inputs:dict, num_items:int|None=None):
 def _trainer_cls():
     from transformers import Trainer
     class AnswerTrainer(Trainer):
-        "Trainer whose loss is `answer_loss`."
+        "Trainer whose loss is `answer_loss` (or, with the GPU recipe, `ftlab.speed.fused_causal_lm_loss`)."
+        fused_chunk:int|None = None
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             assert not return_outputs
+            if self.fused_chunk:
+                from ftlab.speed import fused_causal_lm_loss
+                return fused_causal_lm_loss(model, inputs['input_ids'], inputs['labels'], inputs.get('attention_mask'),
+                                            inputs.get('position_ids'), num_items_in_batch, self.fused_chunk)
             return answer_loss(model, inputs, num_items_in_batch)
     return AnswerTrainer
+
+def _recipe(cfg, recipe, model, dev, half):
+    "The `ftlab.speed.GpuRecipe` this run uses, or None (`cfg.recipe` None: on when on CUDA)."
+    if not (cfg.recipe if cfg.recipe is not None else dev.type == 'cuda'): return None
+    from ftlab.speed import GpuRecipe
+    cuda = dev.type == 'cuda'
+    rc = recipe or GpuRecipe(compile=cuda, frozen_bf16=cuda and half == torch.bfloat16, fused_adamw=cuda)
+    pc = getattr(model, 'peft_config', None) or {}
+    if any(getattr(c, 'is_prompt_learning', False) for c in pc.values()): rc = replace(rc, fused_ce=False)  # virtual tokens need the wrapper's forward
+    return rc
 
 # %% ../nbs/04_train.ipynb #4d5f7b58
 def _heldout_callback(records, every:int, tok, max_len:int):
@@ -307,6 +325,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
           eval_records:list|None=None,   # held-out records (ftlab.data.load_records) whose loss is tracked while training
           eval_every:int=5,              # steps between held-out losses
           callbacks:list=(),             # more transformers TrainerCallbacks
+          recipe=None,                   # a ftlab.speed.GpuRecipe to use when cfg.recipe is on (None: its defaults for the device)
          ) -> RunResult:
     "Fine-tune `model` with `method` on `data`; measure the run and write a run folder."
     from transformers import Trainer, TrainingArguments
@@ -329,8 +348,12 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     if trainable == 0: raise ValueError(f'method {method!r} left no trainable parameters: check its config ({method_cfg})')
     dev = get_device()
     half = autocast_dtype(dev) if cfg.autocast else None
+    rc = _recipe(cfg, recipe, model, dev, half)
+    if rc:
+        from ftlab.speed import apply_recipe
+        model = apply_recipe(model, rc)
     if run:
-        write_json(run/'config.json', {'method': method, 'method_cfg': asdict(method_cfg), 'train_cfg': asdict(cfg),
+        write_json(run/'config.json', {'method': method, 'method_cfg': asdict(method_cfg), 'train_cfg': asdict(cfg), 'recipe': asdict(rc) if rc else None,
                                        'profile': get_profile().name, 'versions': versions(), **(extra or {})})
     ck_dir = run/'checkpoints' if run else Path(tempfile_dir())  # an interrupt saves here even without save_every
     args = TrainingArguments(
@@ -341,13 +364,18 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
         save_strategy='steps' if (cfg.save_every and run) else 'no', save_steps=cfg.save_every or 500, save_total_limit=2,
         bf16=half == torch.bfloat16, fp16=half == torch.float16, use_cpu=dev.type == 'cpu',
         dataloader_num_workers=0, remove_unused_columns=False, disable_tqdm=not progress,
-        optim='adamw_torch')
-    collate = CountingCollator(tok.pad_token_id if tok is not None else (model.config.pad_token_id or 0))
+        optim='adamw_torch_fused' if (rc and rc.fused_adamw and dev.type == 'cuda') else 'adamw_torch')
+    pad = tok.pad_token_id if tok is not None else (model.config.pad_token_id or 0)
+    if cfg.packing:
+        from ftlab.speed import pack, PackedCollator
+        data, collate = pack([data[i] for i in range(len(data))], cfg.packing), PackedCollator(pad, row=cfg.packing)
+    else: collate = CountingCollator(pad, pad_to_multiple=64 if (rc and rc.compile) else 1)  # compiled layers: few distinct shapes
     log = _callbacks(live_plot)
     flag = _InterruptFlag()
     held = _heldout_callback(eval_records, eval_every, tok, cfg.max_len) if eval_records else None
     cbs = [log, _stop_callback(flag)] + ([held] if held else []) + list(callbacks)
     trainer = _trainer_cls()(model=model, args=args, train_dataset=data, data_collator=collate, callbacks=cbs)
+    if rc and rc.fused_ce: trainer.fused_chunk = rc.chunk
     if progress: _quiet_progress(trainer)
     else:
         from transformers.trainer_callback import PrinterCallback
