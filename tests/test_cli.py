@@ -84,6 +84,17 @@ def test_doctor_json(capsys):
     if not torch.cuda.is_available(): assert by['gpu']['detail'].startswith('no GPU')
     else: assert 'no GPU' not in by['gpu']['detail']
 
+def test_doctor_exit_status_follows_the_profile(capsys):
+    "CPU profiles need no GPU (exit 0); the gpu profile does (exit 1 on a machine without one, and the JSON says which check failed)."
+    import torch
+    assert main(['doctor', '--profile', 'cpu']) == 0
+    capsys.readouterr()
+    code = main(['doctor', '--profile', 'gpu', '--json'])
+    checks = json.loads(capsys.readouterr().out)
+    failed = [c['check'] for c in checks if c['needed'] and not c['ok']]
+    if torch.cuda.is_available(): assert code == 0 and not failed
+    else: assert code == 1 and 'gpu' in failed and all(c['fix'] for c in checks if not c['ok'])
+
 def test_console_script_exit_code(tmp_path):
     "The installed `ftlab` command: bad input -> status 2, a short message, no traceback."
     p = tmp_path/'x.jsonl'; p.write_text('{"input": 1}\n')
