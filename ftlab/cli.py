@@ -130,6 +130,7 @@ def load_run(run) -> tuple:
     if (run/'model').is_dir(): m, tok = load_model(str(run/'model'))
     elif (run/'adapter').is_dir():
         import peft
+        load_methods()  # method modules set up what their adapters need (ftlab.methods.prompt fixes peft generation)
         m, tok = load_model(cfg.get('model') or DEFAULT_MODEL)
         m = peft.PeftModel.from_pretrained(m, str(run/'adapter'))
     else: raise UsageError(f'{run}: the run has no adapter/ or model/ (unfinished?). Fix: --resume it with ftlab train, or train again')

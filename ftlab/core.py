@@ -31,6 +31,8 @@ class Profile:
     gen_batch_size:int  # prompts generated at once (batching is what makes CPU generation bearable)
     lora_lr:float=2e-3  # learning rate for adapters (LoRA and friends)
     full_lr:float=5e-5  # learning rate when every weight trains
+    prompt_lr:float=3e-2 # learning rate for virtual tokens and prefixes (prompt, P- and prefix tuning)
+    bias_lr:float=1e-2  # learning rate for biases and norm scales (BitFit, LayerNorm tuning)
     seed:int=0          # default seed
 
 PROFILES = {

@@ -108,6 +108,7 @@ def heldout_loss(model, tok, records:list[dict], fmt:str='io', max_len:int=256, 
         for i in range(0, len(enc), batch_size):
             b = {k: v.to(dev) for k, v in col(enc[i:i+batch_size]).items()}
             with autocast(dev): logits = model(input_ids=b['input_ids'], attention_mask=b['attention_mask']).logits.float()
+            logits = logits[:, -b['input_ids'].shape[1]:]  # methods that prepend virtual tokens (prompt tuning) return logits for them too
             lp = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), b['labels'][:, 1:], ignore_index=-100, reduction='sum')
             total += lp.item(); count += int((b['labels'][:, 1:] != -100).sum())
     finally: model.train(was)
