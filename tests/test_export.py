@@ -5,6 +5,8 @@ import pytest, torch
 from ftlab.cli import main
 from ftlab.export import parse_modelfile, open_gguf, gguf_logits, ExportError
 from ftlab.models import tiny_model
+from ftlab.data import load_data
+from ftlab.core import data_dir
 from ftlab.train import train, TrainConfig, LoraConfig, METHODS, Method, register, FullConfig, apply_full
 
 def _bad(args, capsys, expect):
@@ -18,7 +20,7 @@ def lora_run(tmp_path_factory):
     "A tiny LoRA run folder, trained 3 steps through ftlab.train."
     d = tmp_path_factory.mktemp('run')
     m, tok = tiny_model()
-    ds = [{'input_ids': tok(f'hello {i} de gozaru.')['input_ids'], 'labels': tok(f'hello {i} de gozaru.')['input_ids']} for i in range(8)]
+    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=8)
     train(m, ds, 'lora', LoraConfig(r=4, alpha=8), TrainConfig(steps=3, batch_size=4, lr=2e-2), tok=tok, out_dir=d/'lora', progress=False, extra={'model': 'tiny'})
     return d/'lora'
 
