@@ -13,6 +13,7 @@ from .models import ModelError, load_model, load_tokenizer, DEFAULT_MODEL
 from .train import METHODS, load_methods, TrainConfig, RunExistsError, TrainingInterrupted, get_method, prepare_run_dir, train, write_json
 from .eval import evaluate_style, evaluate_knowledge, table, plot_before_after
 from .env import doctor, exit_status
+from .export import ExportError, export_run, FTYPES, QUANTS
 
 # %% auto #0
 __all__ = ['TASKS', 'UsageError', 'task_paths', 'finetune', 'load_run', 'main']
@@ -88,7 +89,7 @@ def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None
 # %% ../nbs/06_cli.ipynb #9c3163ac
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='ftlab', description='ftlab: fine-tune, evaluate and compare LLM fine-tuning methods (see the notebooks for the lessons).')
-    sub = ap.add_subparsers(dest='cmd', required=True, metavar='{doctor,train,eval,generate}')
+    sub = ap.add_subparsers(dest='cmd', required=True, metavar='{doctor,train,eval,generate,export}')
     d = sub.add_parser('doctor', help='check Python, torch/CUDA, libraries and the default model')
     d.add_argument('--json', action='store_true', help='print the checks as JSON')
     d.add_argument('--profile', help='ci, cpu or gpu: what must work (default: FTLAB_PROFILE, else by hardware); exit 1 only if a needed check fails')
@@ -118,6 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument('prompts', nargs='+', help='one or more prompts')
     g.add_argument('--run', help='a run folder written by ftlab train'); g.add_argument('--model', default=DEFAULT_MODEL)
     g.add_argument('--max-new-tokens', type=int, default=64)
+    x = sub.add_parser('export', help='merge a run, write GGUF (ftlab.export), quantize with llama.cpp, write an Ollama Modelfile')
+    x.add_argument('run', help='a run folder written by ftlab train (its adapter is merged), or a model folder')
+    x.add_argument('--gguf', required=True, help='the GGUF file to write')
+    x.add_argument('--quant', default='f16', help=f"{', '.join([*FTYPES, *QUANTS])} (default f16)")
+    x.add_argument('--modelfile', action='store_true', help='also write an Ollama Modelfile beside the GGUF')
+    x.add_argument('--merged', help='keep the merged transformers folder here')
     return ap
 
 # %% ../nbs/06_cli.ipynb #a9f4f802
@@ -165,13 +172,16 @@ def _run(a) -> int:
         m, tok, _ = load_run(a.run) if a.run else (*load_model(a.model), {})
         for p, x in zip(a.prompts, generate(m, tok, a.prompts, a.max_new_tokens)): print(f'> {p}\n{x}\n')
         return 0
+    if a.cmd == 'export':
+        export_run(a.run, a.gguf, a.quant.lower(), a.modelfile, a.merged)
+        return 0
     return 2
 
 def main(argv:list|None=None) -> int:
     "Entry point of the `ftlab` command; returns the exit status."
     a = _parser().parse_args(argv)
     try: return _run(a)
-    except (DataError, ModelError, RunExistsError, UsageError) as e:
+    except (DataError, ModelError, RunExistsError, UsageError, ExportError) as e:
         print(f'ftlab: error: {e}', file=sys.stderr); return 2
     except TrainingInterrupted as e:
         print(f'ftlab: {e}', file=sys.stderr); return 130
