@@ -1,4 +1,4 @@
-"nbdev_test over every notebook in nbs/, one at a time, in the ci profile (flagged slow/cuda cells are skipped)."
+"nbdev_test over every notebook in nbs/, one notebook per test, in the ci profile (flagged slow/cuda cells are skipped); `pytest -n 2` runs two at a time."
 import os, subprocess, sys
 from pathlib import Path
 import pytest
