@@ -288,7 +288,8 @@ def _recipe(cfg, recipe, model, dev, half):
     cuda = dev.type == 'cuda'
     rc = recipe or GpuRecipe(compile=cuda, frozen_bf16=cuda and half == torch.bfloat16, fused_adamw=cuda)
     pc = getattr(model, 'peft_config', None) or {}
-    if any(getattr(c, 'is_prompt_learning', False) for c in pc.values()): rc = replace(rc, fused_ce=False)  # virtual tokens need the wrapper's forward
+    if any(getattr(c, 'is_prompt_learning', False) for c in pc.values()):  # virtual tokens need the wrapper's forward; the rest is untried on a GPU
+        rc = replace(rc, fused_ce=False, compile=False, frozen_bf16=False)
     return rc
 
 # %% ../nbs/04_train.ipynb #4d5f7b58

@@ -47,3 +47,14 @@ def test_gpu_bench_tiny(tmp_path):
     c = res['loss_checks'][0]
     assert len(c['baseline']) == 4 and c['sound'], c
     assert '| tiny-b | lora | ftlab |' in r.stdout
+
+def test_recipe_leaves_prompt_learning_alone(tok):
+    "Virtual-token methods need peft's own forward: the recipe keeps only what cannot change their numbers."
+    from ftlab.train import get_method, _recipe
+    for name in ('prompt', 'prefix'):
+        m = get_method(name).apply(tiny_model(tokenizer=tok)[0], get_method(name).config())
+        rc = _recipe(TrainConfig(recipe=True), GpuRecipe(), m, torch.device('cpu'), torch.bfloat16)
+        assert not (rc.fused_ce or rc.compile or rc.frozen_bf16), (name, rc)
+    m = get_method('lora').apply(tiny_model(tokenizer=tok)[0], get_method('lora').config())
+    assert _recipe(TrainConfig(recipe=True), GpuRecipe(), m, torch.device('cpu'), torch.bfloat16) == GpuRecipe()
+    assert _recipe(TrainConfig(), None, m, torch.device('cpu'), None) is None  # on the CPU the recipe is off unless asked for
