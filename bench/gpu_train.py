@@ -15,6 +15,7 @@ Variants:
   ftlab          the same method with ftlab.speed.GpuRecipe: fused chunked linear cross-entropy, regional
                  torch.compile, bf16 frozen weights, fused AdamW.
   ftlab-no-X     the recipe with one piece switched off (the ablation).
+  ftlab-cudagraphs  the recipe with compile mode 'reduce-overhead': each compiled layer replays as a CUDA graph.
 Both variants of a pair train on the same tokens per optimizer step. A loss check trains the 135M shape on real
 tokens (data/style, tokenized) with the baseline and the recipe, and compares the curves.
 
@@ -79,7 +80,9 @@ def build(shape, method, variant, dev, recipe, workdir, seed=0):
 
 def step_fn(model, opt, recipe, dev):
     half = dict(device_type=dev.type, dtype=torch.bfloat16)
+    graphs = recipe is not None and recipe.compile_mode == 'reduce-overhead'
     def step(x):
+        if graphs: torch.compiler.cudagraph_mark_step_begin()  # a new step: last step's graph outputs may be overwritten
         with torch.autocast(**half):
             if recipe is not None and recipe.fused_ce: loss = fused_causal_lm_loss(model, x, x, chunk=recipe.chunk)
             else: loss = model(input_ids=x, labels=x, use_cache=False).loss
@@ -203,6 +206,7 @@ def plan(tiny, have_bnb):
             (s, 'lora', 'ftlab-no-compile', replace(R, compile=False)),
             (s, 'lora', 'ftlab-no-fused-ce', replace(R, fused_ce=False)),
             (s, 'lora', 'ftlab-no-bf16-base', replace(R, frozen_bf16=False)),
+            (s, 'lora', 'ftlab-cudagraphs', replace(R, compile_mode='reduce-overhead')),
             (s, 'lora', 'ftlab-batch16', R, 2 * (2 if tiny else 8)), (b, 'full', 'ftlab-batch16', R, 2 * (2 if tiny else 8))]
     return rows
 
@@ -251,7 +255,7 @@ def main(argv=None):
                 print(f"loss check {key}: recipe vs baseline {c['recipe_vs_baseline']:.4f}, seed noise {c['seed_noise']:.4f}, sound={c['sound']}", flush=True)
             else:
                 r = spec[3]
-                if r is not None: r = replace(r, compile_backend=a.backend)
+                if r is not None: r = replace(r, compile_backend=a.backend, compile_mode=r.compile_mode if a.backend == 'inductor' else None)
                 rows.append(time_row(*spec[:3], r, a, dev, a.workdir, *spec[4:])); x = rows[-1]
                 print(f"{key}: {x['tokens_per_s']:,.0f} tok/s, {x['step_ms']:.1f} ms/step, peak {x['peak_mem_gib']} GiB, warm-up {x['warmup_s']:.1f}s", flush=True)
         except Exception as e:

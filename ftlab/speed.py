@@ -132,6 +132,7 @@ class GpuRecipe:
     fused_ce:bool = True          # chunked fused linear cross-entropy on labelled positions only (section 1)
     compile:bool = True           # regional torch.compile of each decoder layer (section 3)
     compile_backend:str = 'inductor'  # torch.compile backend ('eager' only traces: tests on CPU)
+    compile_mode:str|None = None  # torch.compile mode: 'reduce-overhead' replays each layer as a CUDA graph (fewer kernel launches)
     frozen_bf16:bool = True       # frozen weights (adapter methods) stored in bf16: no per-step casts, half the memory
     fused_adamw:bool = True       # AdamW's fused CUDA kernel (one launch for all parameters)
     grad_checkpointing:bool = False  # recompute activations in backward: less memory, about a third more compute
@@ -152,7 +153,7 @@ def apply_recipe(model:nn.Module, recipe:GpuRecipe) -> nn.Module:
     if recipe.compile:
         import torch._dynamo as dynamo
         dynamo.config.cache_size_limit = max(dynamo.config.cache_size_limit, 32)  # a few variants per layer (dtypes, first layer)
-        compile_layers(model, backend=recipe.compile_backend)
+        compile_layers(model, backend=recipe.compile_backend, **({'mode': recipe.compile_mode} if recipe.compile_mode else {}))
     return model
 
 def make_optimizer(model:nn.Module, lr:float, recipe:GpuRecipe|None=None, weight_decay:float=0.0):
