@@ -141,7 +141,10 @@ def real_tokens(n_tokens, vocab):
 def loss_check(shape, method, a, dev, workdir):
     "Train baseline and recipe on the same real tokens; a second baseline seed gives the noise."
     out = {}
-    for name, recipe, seed in (('baseline', None, 0), ('recipe', GpuRecipe(compile_backend=a.backend), 0), ('baseline-seed1', None, 1)):
+    graphs = a.backend == 'inductor'   # CUDA graphs only with inductor (on a GPU)
+    runs = [('baseline', None, 0), ('recipe', GpuRecipe(compile_backend=a.backend), 0), ('baseline-seed1', None, 1)]
+    if graphs: runs.append(('recipe-cudagraphs', GpuRecipe(compile_backend=a.backend, compile_mode='reduce-overhead'), 0))
+    for name, recipe, seed in runs:
         torch._dynamo.reset()
         model, cfg = build(shape, method, name, dev, recipe, workdir, seed)
         opt = make_optimizer(model, 1e-3 if method == 'full' else 2e-3, recipe)
@@ -155,6 +158,9 @@ def loss_check(shape, method, a, dev, workdir):
     out.update(shape=shape, method=method, recipe_vs_baseline=rel(r, b), seed_noise=rel(n, b),
                falls=b[-1] < b[0] and r[-1] < r[0])
     out['sound'] = out['falls'] and out['recipe_vs_baseline'] <= max(2 * out['seed_noise'], 0.02)
+    if 'recipe-cudagraphs' in out:
+        out['cudagraphs_vs_baseline'] = rel(out['recipe-cudagraphs'], b)
+        out['sound'] = out['sound'] and out['recipe-cudagraphs'][-1] < out['recipe-cudagraphs'][0] and out['cudagraphs_vs_baseline'] <= max(2 * out['seed_noise'], 0.02)
     return out
 
 def trainer_check(shape, a, dev):
@@ -168,12 +174,14 @@ def trainer_check(shape, a, dev):
         n = int(torch.randint(48, 257 if not a.tiny else 65, (1,), generator=g)); x = ids[t:t + n]; t += n
         exs.append({'input_ids': x, 'labels': [-100] * (n // 4) + x[n // 4:]})  # a "prompt" quarter without loss
     out = {}
-    for name, kw in (('plain', dict(recipe=False)), ('recipe', dict(recipe=True)), ('recipe+packing', dict(recipe=True, packing=1024 if not a.tiny else 128))):
+    graphs = GpuRecipe(compile_backend=a.backend, compile_mode='reduce-overhead' if a.backend == 'inductor' else None)
+    for name, kw in (('plain', dict(recipe=False)), ('recipe', dict(recipe=True)), ('recipe+packing', dict(recipe=True, packing=1024 if not a.tiny else 128)),
+                     ('recipe+packing+cudagraphs', dict(recipe=True, packing=1024 if not a.tiny else 128))):
         torch._dynamo.reset(); torch.manual_seed(0)
         with torch.device(dev): model = LlamaForCausalLM(cfg)
         bs = 4 if 'packing' in kw else 16
         tc = TrainConfig(steps=a.check_steps, batch_size=bs, lr=2e-3, max_len=256 if not a.tiny else 64, warmup_steps=2, **kw)
-        r = train(model, exs, 'lora', cfg=tc, out_dir=False, progress=False)
+        r = train(model, exs, 'lora', cfg=tc, out_dir=False, progress=False, recipe=graphs if 'cudagraphs' in name else None)
         m = r.metrics
         out[name] = dict(losses=r.losses, tokens_per_s=m['tokens_per_s'], train_time_s=m['train_time_s'], tokens=m['tokens'], peak_mem_mb=m['peak_mem_mb'])
         print(f"ftlab.train {name}: {m['tokens_per_s']:,.0f} tok/s over {m['train_time_s']:.1f}s (compile included), loss {r.losses[0]:.3f} -> {r.losses[-1]:.3f}", flush=True)
@@ -197,16 +205,17 @@ def table(rows):
 def plan(tiny, have_bnb):
     s, b = ('tiny-a', 'tiny-b') if tiny else ('smollm2-135m', 'llama-1.1b')
     R = GpuRecipe()
-    q = [(s, 'qlora', 'peft', None), (s, 'qlora', 'ftlab', R), (b, 'qlora', 'peft', None), (b, 'qlora', 'ftlab', R)] if have_bnb else []
-    rows = [(s, 'lora', 'peft', None), (s, 'lora', 'ftlab', R),
-            (b, 'full', 'plain', None), (b, 'full', 'ftlab', R),
-            (b, 'lora', 'peft', None), (b, 'lora', 'ftlab', R),
+    G = replace(R, compile_mode='reduce-overhead')
+    q = [(s, 'qlora', 'peft', None), (s, 'qlora', 'ftlab', R), (s, 'qlora', 'ftlab-cudagraphs', G),
+         (b, 'qlora', 'peft', None), (b, 'qlora', 'ftlab', R)] if have_bnb else []
+    rows = [(s, 'lora', 'peft', None), (s, 'lora', 'ftlab', R), (s, 'lora', 'ftlab-cudagraphs', G),
+            (b, 'full', 'plain', None), (b, 'full', 'ftlab', R), (b, 'full', 'ftlab-cudagraphs', G),
+            (b, 'lora', 'peft', None), (b, 'lora', 'ftlab', R), (b, 'lora', 'ftlab-cudagraphs', G),
             ('check', s, 'lora', None), ('check', s, 'full', None)] + q + [
             (s, 'full', 'plain', None), (s, 'full', 'ftlab', R),
             (s, 'lora', 'ftlab-no-compile', replace(R, compile=False)),
             (s, 'lora', 'ftlab-no-fused-ce', replace(R, fused_ce=False)),
             (s, 'lora', 'ftlab-no-bf16-base', replace(R, frozen_bf16=False)),
-            (s, 'lora', 'ftlab-cudagraphs', replace(R, compile_mode='reduce-overhead')),
             (s, 'lora', 'ftlab-batch16', R, 2 * (2 if tiny else 8)), (b, 'full', 'ftlab-batch16', R, 2 * (2 if tiny else 8))]
     return rows
 
@@ -241,7 +250,7 @@ def main(argv=None):
     if a.trainer:
         tr = trainer_check('tiny-a' if tiny else 'smollm2-135m', a, dev)
         out.write_text(json.dumps(dict(info=info, trainer=tr), indent=2))
-        print(f"ftlab.train: recipe vs plain losses {tr['recipe_vs_plain']:.4f}; tokens/s plain {tr['plain']['tokens_per_s']:,.0f}, recipe {tr['recipe']['tokens_per_s']:,.0f}, recipe+packing {tr['recipe+packing']['tokens_per_s']:,.0f}")
+        print(f"ftlab.train: recipe vs plain losses {tr['recipe_vs_plain']:.4f}; tokens/s " + ', '.join(f"{k} {v['tokens_per_s']:,.0f}" for k, v in tr.items() if isinstance(v, dict)))
         print(f'wrote {out}')
         return 0
     t_start = time.perf_counter()
@@ -252,7 +261,7 @@ def main(argv=None):
         try:
             if spec[0] == 'check':
                 c = loss_check(spec[1], spec[2], a, dev, a.workdir); checks.append(c)
-                print(f"loss check {key}: recipe vs baseline {c['recipe_vs_baseline']:.4f}, seed noise {c['seed_noise']:.4f}, sound={c['sound']}", flush=True)
+                print(f"loss check {key}: recipe vs baseline {c['recipe_vs_baseline']:.4f}, cudagraphs vs baseline {c.get('cudagraphs_vs_baseline', float('nan')):.4f}, seed noise {c['seed_noise']:.4f}, sound={c['sound']}", flush=True)
             else:
                 r = spec[3]
                 if r is not None: r = replace(r, compile_backend=a.backend, compile_mode=r.compile_mode if a.backend == 'inductor' else None)

@@ -272,8 +272,10 @@ def _trainer_cls():
     class AnswerTrainer(Trainer):
         "Trainer whose loss is `answer_loss` (or, with the GPU recipe, `ftlab.speed.fused_causal_lm_loss`)."
         fused_chunk:int|None = None
+        cuda_graphs:bool = False   # the recipe's layers replay as CUDA graphs: each forward starts a new graph step
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             assert not return_outputs
+            if self.cuda_graphs: torch.compiler.cudagraph_mark_step_begin()  # last step's graph outputs are done with
             if self.fused_chunk:
                 from ftlab.speed import fused_causal_lm_loss
                 return fused_causal_lm_loss(model, inputs['input_ids'], inputs['labels'], inputs.get('attention_mask'),
@@ -377,6 +379,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     cbs = [log, _stop_callback(flag)] + ([held] if held else []) + list(callbacks)
     trainer = _trainer_cls()(model=model, args=args, train_dataset=data, data_collator=collate, callbacks=cbs)
     if rc and rc.fused_ce: trainer.fused_chunk = rc.chunk
+    if rc and rc.compile and rc.compile_mode == 'reduce-overhead': trainer.cuda_graphs = True
     if progress: _quiet_progress(trainer)
     else:
         from transformers.trainer_callback import PrinterCallback
