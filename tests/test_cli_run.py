@@ -1,4 +1,4 @@
-"A short real run through the CLI, then `ftlab eval` and `ftlab generate` on its run folder."
+"A short run through the CLI (the tiny model: the main job covers the default one), then `ftlab eval` and `ftlab generate` on its run folder."
 import json
 from ftlab.cli import main
 
@@ -6,7 +6,7 @@ def test_train_eval_generate(tmp_path, capsys):
     held = tmp_path/'held.jsonl'
     held.write_text(''.join(json.dumps({'input': q, 'output': 'x, de gozaru.'}) + '\n' for q in ['What is rain?', 'What is a cat?']))
     run = tmp_path/'run'
-    assert main(['train', '--steps', '2', '--batch-size', '4', '--out', str(run), '--eval-data', str(held), '--profile', 'ci', '--save-every', '1']) == 0
+    assert main(['train', '--model', 'tiny', '--steps', '2', '--batch-size', '4', '--out', str(run), '--eval-data', str(held), '--profile', 'ci', '--save-every', '1']) == 0
     ev = json.loads((run/'eval.json').read_text())
     assert len(ev['samples']) == 2 and 0 <= ev['after'] <= 1
     assert (run/'checkpoints').is_dir() and (run/'adapter'/'adapter_config.json').exists()
@@ -17,7 +17,7 @@ def test_train_eval_generate(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith('> What is the capital of France?') and len(out.splitlines()) >= 2
     # resuming a finished run to more steps continues from its last checkpoint
-    assert main(['train', '--steps', '3', '--batch-size', '4', '--out', str(run), '--eval-data', str(held), '--profile', 'ci', '--save-every', '1', '--resume']) == 0
+    assert main(['train', '--model', 'tiny', '--steps', '3', '--batch-size', '4', '--out', str(run), '--eval-data', str(held), '--profile', 'ci', '--save-every', '1', '--resume']) == 0
     m = json.loads((run/'metrics.json').read_text())
     assert m['resumed_from'] == 'checkpoint-2' and len(m['losses']) == 3
 
