@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['linear_cross_entropy', 'backbone', 'fused_causal_lm_loss', 'pack', 'PackedCollator', 'decoder_layers',
-           'compile_layers', 'GpuRecipe', 'apply_recipe', 'make_optimizer']
+           'compile_layers', 'GpuRecipe', 'apply_recipe', 'make_optimizer', 'pick_grad_accum']
 
 # %% ../nbs/07_speed.ipynb #53db34ea
 class _LinearCE(torch.autograd.Function):
@@ -161,3 +161,19 @@ def make_optimizer(model:nn.Module, lr:float, recipe:GpuRecipe|None=None, weight
     ps = [p for p in model.parameters() if p.requires_grad]
     fused = bool(recipe and recipe.fused_adamw and ps and ps[0].is_cuda)
     return torch.optim.AdamW(ps, lr=lr, weight_decay=weight_decay, **({'fused': True} if fused else {}))
+
+# %% ../nbs/07_speed.ipynb #2b41e383
+def pick_grad_accum(model_or_config,           # a model, its config, or ftlab.env.model_shape()'s dict
+                    method:str,                # a registered method ('full' and 'qlora' are estimated as such, the rest as LoRA)
+                    batch:int,                 # examples per optimizer step
+                    seq_len:int,               # tokens per example (the padded length or the packed row)
+                    budget_mib:float,          # memory the run may use
+                    **kw) -> int:              # more for estimate_memory (compute_dtype, device, r, ...)
+    "The fewest micro-batches per optimizer step (a divisor of `batch`) whose estimated peak fits `budget_mib`."
+    from ftlab.env import estimate_memory
+    kind = method if method in ('full', 'qlora') else 'lora'
+    for k in (d for d in range(1, batch + 1) if batch % d == 0):
+        if estimate_memory(model_or_config, kind, seq_len, batch // k, **kw)['total'] <= budget_mib: return k
+    need = estimate_memory(model_or_config, kind, seq_len, 1, **kw)['total']
+    raise ValueError(f'one example of {seq_len} tokens needs about {need:,.0f} MiB, more than the {budget_mib:,.0f} MiB budget. '
+                     'Fix: lower max_len, use qlora, or turn on gradient checkpointing')
