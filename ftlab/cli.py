@@ -16,7 +16,7 @@ from .env import doctor, exit_status
 from .export import ExportError, export_run, FTYPES, QUANTS
 
 # %% auto #0
-__all__ = ['TASKS', 'UsageError', 'task_paths', 'finetune', 'load_run', 'main']
+__all__ = ['TASKS', 'UsageError', 'task_paths', 'finetune', 'restore_method', 'load_run', 'main']
 
 # %% ../nbs/06_cli.ipynb #af0fdd18
 TASKS = {
@@ -128,13 +128,30 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 # %% ../nbs/06_cli.ipynb #a9f4f802
+def restore_method(model, folder, method:str, method_cfg:dict):
+    "Re-attach a method whose modules a plain `from_pretrained` drops (ReFT's interventions, bottleneck adapters), then load their saved weights."
+    from safetensors import safe_open
+    files = sorted(Path(folder).glob('*.safetensors'))
+    keys = {k: f for f in files for k in safe_open(str(f), 'pt').keys()}
+    extra = set(keys) - set(model.state_dict())
+    if not extra: return model
+    meth = get_method(method)
+    model = meth.apply(model, meth.config(**method_cfg))
+    sd = {}
+    for k in extra:
+        with safe_open(str(keys[k]), 'pt') as f: sd[k] = f.get_tensor(k)
+    if bad := model.load_state_dict(sd, strict=False).unexpected_keys: raise UsageError(f'{folder}: weights {bad[:3]} fit no module of method {method!r}. Fix: load it with the ftlab version that trained it')
+    return model
+
 def load_run(run) -> tuple:
     "`(model, tokenizer, config)` of a run folder written by `ftlab train`."
     run = Path(run)
     cfg_p = run/'config.json'
     if not cfg_p.exists(): raise UsageError(f'{run}: not a run folder (no config.json). Fix: pass a folder written by ftlab train')
     cfg = json.loads(cfg_p.read_text())
-    if (run/'model').is_dir(): m, tok = load_model(str(run/'model'))
+    if (run/'model').is_dir():
+        m, tok = load_model(str(run/'model'))
+        m = restore_method(m, run/'model', cfg.get('method', 'full'), cfg.get('method_cfg') or {})
     elif (run/'adapter').is_dir():
         import peft
         load_methods()  # method modules set up what their adapters need (ftlab.methods.prompt fixes peft generation)

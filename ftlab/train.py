@@ -30,6 +30,7 @@ class Method:
     lr_field:str         # which `Profile` learning rate suits it ('lora_lr' or 'full_lr')
     mergeable:bool       # can the result be folded into plain weights (and so exported to GGUF)?
     summary:str          # one line for tables and --help
+    callbacks:Callable|None = None  # (model, method_cfg, train_cfg) -> TrainerCallbacks the method needs while training (None: none)
 
 METHODS:dict[str, Method] = {}
 
@@ -377,6 +378,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     flag = _InterruptFlag()
     held = _heldout_callback(eval_records, eval_every, tok, cfg.max_len) if eval_records else None
     cbs = [log, _stop_callback(flag)] + ([held] if held else []) + list(callbacks)
+    if meth.callbacks: cbs += list(meth.callbacks(model, method_cfg, cfg))  # e.g. AdaLoRA's rank update after each optimizer step
     trainer = _trainer_cls()(model=model, args=args, train_dataset=data, data_collator=collate, callbacks=cbs)
     if rc and rc.fused_ce: trainer.fused_chunk = rc.chunk
     if rc and rc.compile and rc.compile_mode == 'reduce-overhead': trainer.cuda_graphs = True
