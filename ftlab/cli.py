@@ -89,7 +89,7 @@ def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None
 # %% ../nbs/06_cli.ipynb #9c3163ac
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='ftlab', description='ftlab: fine-tune, evaluate and compare LLM fine-tuning methods (see the notebooks for the lessons).')
-    sub = ap.add_subparsers(dest='cmd', required=True, metavar='{doctor,train,eval,generate,export}')
+    sub = ap.add_subparsers(dest='cmd', required=True, metavar='{doctor,train,eval,generate,export,compare}')
     d = sub.add_parser('doctor', help='check Python, torch/CUDA, libraries and the default model')
     d.add_argument('--json', action='store_true', help='print the checks as JSON')
     d.add_argument('--profile', help='ci, cpu or gpu: what must work (default: FTLAB_PROFILE, else by hardware); exit 1 only if a needed check fails')
@@ -125,6 +125,13 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument('--quant', default='f16', help=f"{', '.join([*FTYPES, *QUANTS])} (default f16)")
     x.add_argument('--modelfile', action='store_true', help='also write an Ollama Modelfile beside the GGUF')
     x.add_argument('--merged', help='keep the merged transformers folder here')
+    c = sub.add_parser('compare', help='train every registered method on the same model, data and steps (ftlab.compare): table, JSON, CSV, plot')
+    c.add_argument('--methods', help='comma-separated method names (default: every registered method)')
+    c.add_argument('--model', default=DEFAULT_MODEL, help="'default', 'tiny', a folder or a hub id")
+    c.add_argument('--task', default='style', help=f"{', '.join(TASKS)} (default style)"); c.add_argument('--profile')
+    c.add_argument('--steps', type=int); c.add_argument('--batch-size', type=int); c.add_argument('--n-train', type=int); c.add_argument('--n-eval', type=int)
+    c.add_argument('--max-new-tokens', type=int); c.add_argument('--no-export-check', action='store_true', help='skip merging each result and checking it for GGUF')
+    c.add_argument('--out', help='folder for compare.json, compare.csv and compare.png (default runs/compare-<time>)')
     return ap
 
 # %% ../nbs/06_cli.ipynb #a9f4f802
@@ -192,6 +199,9 @@ def _run(a) -> int:
     if a.cmd == 'export':
         export_run(a.run, a.gguf, a.quant.lower(), a.modelfile, a.merged)
         return 0
+    if a.cmd == 'compare':
+        from ftlab.compare import compare_main
+        return compare_main(a)
     return 2
 
 def main(argv:list|None=None) -> int:

@@ -279,9 +279,13 @@ def _trainer_cls():
             if self.cuda_graphs: torch.compiler.cudagraph_mark_step_begin()  # last step's graph outputs are done with
             if self.fused_chunk:
                 from ftlab.speed import fused_causal_lm_loss
-                return fused_causal_lm_loss(model, inputs['input_ids'], inputs['labels'], inputs.get('attention_mask'),
+                loss = fused_causal_lm_loss(model, inputs['input_ids'], inputs['labels'], inputs.get('attention_mask'),
                                             inputs.get('position_ids'), num_items_in_batch, self.fused_chunk)
-            return answer_loss(model, inputs, num_items_in_batch)
+            else: loss = answer_loss(model, inputs, num_items_in_batch)
+            n = self.accelerator.num_processes
+            if n > 1 and num_items_in_batch is not None and self.args.average_tokens_across_devices:
+                loss = loss * n  # several processes (ftlab.distributed): the count is over all of them and DDP averages gradients, as in Trainer.compute_loss
+            return loss
     return AnswerTrainer
 
 def _recipe(cfg, recipe, model, dev, half):
@@ -359,10 +363,12 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     if run:
         write_json(run/'config.json', {'method': method, 'method_cfg': asdict(method_cfg), 'train_cfg': asdict(cfg), 'recipe': asdict(rc) if rc else None,
                                        'profile': get_profile().name, 'versions': versions(), **(extra or {})})
+    world = int(os.environ.get('WORLD_SIZE', 1))  # processes under accelerate launch (ftlab.distributed): batch_size stays the global batch
+    if cfg.batch_size % (cfg.grad_accum * world): raise ValueError(f'batch_size ({cfg.batch_size}) must be a multiple of grad_accum x processes ({cfg.grad_accum} x {world})')
     ck_dir = run/'checkpoints' if run else Path(tempfile_dir())  # an interrupt saves here even without save_every
     args = TrainingArguments(
         output_dir=str(ck_dir), max_steps=cfg.steps,
-        per_device_train_batch_size=cfg.batch_size // cfg.grad_accum, gradient_accumulation_steps=cfg.grad_accum,
+        per_device_train_batch_size=cfg.batch_size // (cfg.grad_accum * world), gradient_accumulation_steps=cfg.grad_accum,
         learning_rate=cfg.lr, lr_scheduler_type=cfg.schedule, warmup_steps=cfg.warmup_steps, weight_decay=cfg.weight_decay,
         max_grad_norm=cfg.max_grad_norm, logging_steps=1, report_to='none', seed=cfg.seed, data_seed=cfg.seed,
         save_strategy='steps' if (cfg.save_every and run) else 'no', save_steps=cfg.save_every or 500, save_total_limit=2,
