@@ -29,3 +29,17 @@ def test_same_seed_same_losses(tmp_path, tok):
     ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=16)
     runs = [train(tiny_model(tokenizer=tok)[0], ds, 'lora', cfg=TrainConfig(steps=5, batch_size=4, lr=1e-2, seed=7), tok=tok, out_dir=False, progress=False).losses for _ in range(2)]
     assert runs[0] == runs[1]
+
+@pytest.mark.parametrize('name', ['reft', 'adapter'])
+def test_added_modules_reload(name, tmp_path, tok):
+    "Methods whose modules a plain from_pretrained drops (ReFT interventions, bottleneck adapters) come back through ftlab.cli.load_run."
+    from ftlab.cli import load_run
+    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=8)
+    res = train(tiny_model(tokenizer=tok)[0], ds, name, cfg=TrainConfig(steps=2, batch_size=4, lr=5e-2), tok=tok, out_dir=tmp_path/name, progress=False)
+    text = tok.apply_chat_template([{'role': 'user', 'content': 'Why is the sky blue?'}], add_generation_prompt=True, tokenize=False)
+    x = tok(text, return_tensors='pt', add_special_tokens=False)
+    m2, _, _ = load_run(tmp_path/name)
+    with torch.no_grad():
+        trained, loaded, base = res.model.eval()(**x).logits, m2.eval()(**x).logits, tiny_model(tokenizer=tok)[0](**x).logits
+    assert not torch.allclose(trained, base)      # the method changed the model, so a reload that dropped it would show
+    torch.testing.assert_close(loaded, trained)
