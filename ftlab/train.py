@@ -90,7 +90,7 @@ class TrainConfig:
     "Settings shared by every method."
     steps:int = 30               # optimizer steps
     batch_size:int = 8           # examples per optimizer step (split over grad_accum micro-batches)
-    grad_accum:int = 1           # micro-batches per step (lowers memory, same result)
+    grad_accum:int = 1           # micro-batches per step (lowers memory, same result); 0: as few as fit the GPU (ftlab.speed.pick_grad_accum), 1 on CPU
     lr:float = 2e-3              # peak learning rate
     warmup_steps:int = 3         # linear warm-up steps
     schedule:str = 'cosine'      # learning-rate schedule after warm-up (transformers' names)
@@ -112,10 +112,11 @@ class TrainConfig:
 
     def check(self):
         "Raise ValueError on settings that cannot work."
-        for k in ('steps', 'batch_size', 'grad_accum', 'max_len'):
+        for k in ('steps', 'batch_size', 'max_len'):
             if getattr(self, k) < 1: raise ValueError(f'{k} must be at least 1, got {getattr(self, k)}')
+        if self.grad_accum < 0: raise ValueError(f'grad_accum must be at least 1 (or 0: automatic), got {self.grad_accum}')
         if self.lr <= 0: raise ValueError(f'lr must be positive, got {self.lr}')
-        if self.batch_size % self.grad_accum: raise ValueError(f'batch_size ({self.batch_size}) must be a multiple of grad_accum ({self.grad_accum})')
+        if self.grad_accum and self.batch_size % self.grad_accum: raise ValueError(f'batch_size ({self.batch_size}) must be a multiple of grad_accum ({self.grad_accum})')
         if self.packing and self.packing < self.max_len: raise ValueError(f'packing ({self.packing}) must be at least max_len ({self.max_len}), or 0 for no packing')
         return self
 
@@ -299,6 +300,17 @@ def _recipe(cfg, recipe, model, dev, half):
         rc = replace(rc, fused_ce=False, compile=False, frozen_bf16=False)
     return rc
 
+def _auto_grad_accum(cfg, method, model, dev, half) -> int:
+    "`grad_accum=0`: the fewest micro-batches whose estimated peak fits 90% of the GPU's memory not held by others (1 on CPU)."
+    if dev.type != 'cuda': return 1
+    from ftlab.speed import pick_grad_accum
+    free, _ = torch.cuda.mem_get_info(dev)
+    budget = 0.9 * (free + torch.cuda.memory_allocated(dev)) / 2**20
+    world = int(os.environ.get('WORLD_SIZE', 1))
+    cdt = {torch.bfloat16: 'bf16', torch.float16: 'fp16'}.get(half)
+    return pick_grad_accum(getattr(model, 'config', model), method, cfg.batch_size // world, cfg.packing or cfg.max_len, budget, compute_dtype=cdt, device='cuda')
+
+
 # %% ../nbs/04_train.ipynb #4d5f7b58
 def _heldout_callback(records, every:int, tok, max_len:int):
     from transformers import TrainerCallback
@@ -360,6 +372,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     if rc:
         from ftlab.speed import apply_recipe
         model = apply_recipe(model, rc)
+    if cfg.grad_accum == 0: cfg = replace(cfg, grad_accum=_auto_grad_accum(cfg, method, model, dev, half))
     if run:
         write_json(run/'config.json', {'method': method, 'method_cfg': asdict(method_cfg), 'train_cfg': asdict(cfg), 'recipe': asdict(rc) if rc else None,
                                        'profile': get_profile().name, 'versions': versions(), **(extra or {})})
