@@ -138,11 +138,13 @@ def _parser() -> argparse.ArgumentParser:
 def restore_method(model, folder, method:str, method_cfg:dict):
     "Re-attach a method whose modules a plain `from_pretrained` drops (ReFT's interventions, bottleneck adapters), then load their saved weights."
     from safetensors import safe_open
+    try: meth = get_method(method)
+    except ValueError: return model
+    if meth.mergeable: return model   # a mergeable method's result is plain weights (full, bitfit, relora...)
     files = sorted(Path(folder).glob('*.safetensors'))
     keys = {k: f for f in files for k in safe_open(str(f), 'pt').keys()}
     extra = set(keys) - set(model.state_dict())
     if not extra: return model
-    meth = get_method(method)
     model = meth.apply(model, meth.config(**method_cfg))
     sd = {}
     for k in extra:
