@@ -36,14 +36,14 @@ def test_packing_must_fit_max_len():
     else: raise AssertionError('packing < max_len accepted')
 
 def test_gpu_bench_tiny(tmp_path):
-    "bench/gpu_train.py runs its baseline, recipe and loss check on tiny shapes, and writes its JSON."
+    "bench/gpu_train.py runs its baseline, recipe (with and without CUDA graphs: plain compile on CPU) and loss check on tiny shapes, and writes its JSON."
     out = tmp_path/'gpu.json'
     r = subprocess.run([sys.executable, str(ROOT/'bench'/'gpu_train.py'), '--tiny', '--steps', '1', '--check-steps', '4',
                         '--only', 'tiny-b lora peft', 'tiny-b lora ftlab', 'check tiny-a lora', '--out', str(out)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     res = json.loads(out.read_text())
-    assert [x['variant'] for x in res['rows']] == ['peft', 'ftlab'] and all(x['tokens_per_s'] > 0 for x in res['rows'])
+    assert [x['variant'] for x in res['rows']] == ['peft', 'ftlab', 'ftlab-cudagraphs'] and all(x['tokens_per_s'] > 0 for x in res['rows'])
     c = res['loss_checks'][0]
     assert len(c['baseline']) == 4 and c['sound'], c
     assert '| tiny-b | lora | ftlab |' in r.stdout
