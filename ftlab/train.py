@@ -74,12 +74,12 @@ class LoraConfig:
     dropout:float = 0.0        # dropout on the LoRA input
     targets:list|None = None   # short names of linear layers to wrap (None: every linear layer, from find_target_modules)
 
-def apply_lora(model:nn.Module, cfg:LoraConfig) -> nn.Module:
-    "Wrap the target linear layers with peft LoRA; only A and B train."
+def apply_lora(model:nn.Module, cfg:LoraConfig, name:str='LoRA', **peft_kw) -> nn.Module:
+    "Wrap the target linear layers with peft LoRA; only A and B train. `peft_kw` go to `peft.LoraConfig` (DoRA: `use_dora=True`)."
     import peft
-    if cfg.r < 1: raise ValueError(f'LoRA rank r must be at least 1, got {cfg.r}')
+    if cfg.r < 1: raise ValueError(f'{name} rank r must be at least 1, got {cfg.r}')
     targets = cfg.targets or find_target_modules(model)
-    pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, task_type='CAUSAL_LM')
+    pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, task_type='CAUSAL_LM', **peft_kw)
     return peft.get_peft_model(model, pcfg)
 
 register(Method('lora', LoraConfig, apply_lora, 'lora_lr', True, 'LoRA (peft): low-rank updates beside the linear layers'));

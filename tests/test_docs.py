@@ -27,3 +27,37 @@ def test_index_links_every_notebook():
     missing = [p.stem for p in NBS if p.stem != 'index' and f'](nbs/{p.name})' not in text]
     assert not missing, f'index.ipynb does not link {missing}'
     for planned in ('15_reft', '16_adapters', '17_rlhf'): assert f'[{planned}](nbs/{planned}.ipynb)' in text
+
+def _import_only(src):
+    "Only imports at the top level (a try/except around imports may set names to None where one fails)."
+    import ast
+    def ok(n):
+        if isinstance(n, (ast.Import, ast.ImportFrom, ast.Pass)): return True
+        if isinstance(n, ast.Assign): return isinstance(n.value, ast.Constant) and n.value.value is None
+        if isinstance(n, ast.Try): return all(map(ok, n.body)) and all(ok(x) for h in n.handlers for x in h.body) and not n.orelse and not n.finalbody
+        return False
+    return all(ok(n) for n in ast.parse('\n'.join(l for l in src.split('\n') if not l.lstrip().startswith('%'))).body)
+
+def test_docs_build_runs_no_notebook_code():
+    "`nbdev_docs` (and tools/build_docs.py) execute every cell that holds an import, to render the API docs: such cells must hold imports only, or the docs build would train models (or fail on names it never defined)."
+    import warnings
+    from nbdev.process import NBProcessor
+    from nbdev.processors import _do_eval      # nbdev's own test for 'the docs build runs this cell'
+    bad = []
+    for p in NBS:
+        for i, c in enumerate(NBProcessor(p).nb.cells):    # directives parsed (and removed from c.source) as nbdev does
+            if c.cell_type != 'code' or c.source.startswith('# Colab: install ftlab') or 'show_doc(' in c.source: continue
+            if c.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'}: continue
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore'); runs = _do_eval(c)
+            if runs and not _import_only(c.source): bad.append(f'{p.name} cell {i}: {c.source[:80]!r}')
+    assert not bad, 'move the imports into a cell of their own (nbdev FAQ):\n' + '\n'.join(bad)
+
+def test_docs_check_finds_broken_links(tmp_path):
+    sys.path.insert(0, str(ROOT/'tools'))
+    from build_docs import check_site
+    (tmp_path/'index.html').write_text('<a href="a.html">a</a><a href="https://x.org">x</a><img src="data:image/png;base64,AA">')
+    (tmp_path/'a.html').write_text('<a href="gone.html#f">gone</a><script src="https://cdn.example/x.js"></script><a href="#top">top</a>')
+    probs = check_site(tmp_path)
+    test = sorted(probs)
+    assert test == ['a.html: <script src="https://cdn.example/x.js"> needs the network', 'a.html: link to gone.html#f, which is not in the site'], test

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from ..models import find_target_modules
-from ..train import Method, register
+from ..train import Method, register, LoraConfig, apply_lora
 from .lora import inject_lora, lora_layers, merge_lora, lora_param_count
 
 # %% auto #0
@@ -100,19 +100,12 @@ def dora_weight(W:torch.Tensor, A:torch.Tensor, B:torch.Tensor, m:torch.Tensor, 
 
 # %% ../../nbs/16_adapters.ipynb #7ca29212
 @dataclass
-class DoraConfig:
-    "DoRA options (peft's LoRA with use_dora)."
-    r:int = 8                  # rank of the direction update B A
-    alpha:int = 16             # scale: the update is multiplied by alpha / r
-    dropout:float = 0.0        # dropout on the LoRA input
-    targets:list|None = None   # short names of linear layers to wrap (None: every linear layer, from find_target_modules)
+class DoraConfig(LoraConfig):
+    "DoRA options: LoRA's (r is the rank of the direction update B A); peft's LoRA with use_dora."
 
 def apply_dora(model:nn.Module, cfg:DoraConfig) -> nn.Module:
     "peft DoRA: LoRA on the direction of each weight row plus a trainable magnitude per row."
-    import peft
-    if cfg.r < 1: raise ValueError(f'DoRA rank r must be at least 1, got {cfg.r}')
-    pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=cfg.targets or find_target_modules(model), use_dora=True, task_type='CAUSAL_LM')
-    return peft.get_peft_model(model, pcfg)
+    return apply_lora(model, cfg, name='DoRA', use_dora=True)
 
 register(Method('dora', DoraConfig, apply_dora, 'lora_lr', True, 'DoRA (peft): LoRA on the direction, a trained magnitude per row'));
 

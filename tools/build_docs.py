@@ -1,0 +1,155 @@
+#!/usr/bin/env python
+"""Build the documentation site from the notebooks, with or without network.
+
+    python tools/build_docs.py            # quarto on PATH: `nbdev_docs` (the nbdev site); otherwise the offline site
+    python tools/build_docs.py --offline  # always the offline site
+    python tools/build_docs.py --check    # build the offline site into a temporary folder and check its links
+
+Both sites start from the same step: nbdev's own notebook processing (`nbdev.serve.proc_nbs`: hidden cells dropped,
+`show_doc` API entries rendered, directives read), which writes `_proc/`. `nbdev_docs` then hands `_proc/` to Quarto.
+Quarto is not on PyPI as a binary: the `quarto-cli` package downloads it from GitHub when installed, so a machine
+that reaches only the package registries cannot run `nbdev_docs`. The offline site renders `_proc/` itself
+(markdown-it-py for markdown, Pygments for code), one self-contained HTML page per notebook with the same file
+names as the Quarto site, so the `show_doc` links that point at the hosted site resolve locally too.
+"""
+import argparse, html, json, re, shutil, subprocess, sys, tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def settings():
+    from configparser import ConfigParser
+    c = ConfigParser(); c.read(ROOT/'settings.ini'); return dict(c['DEFAULT'])
+
+def process(n_workers=0):
+    "nbdev's processing of every notebook into `_proc/` (cached by nbdev: only changed notebooks are redone)."
+    import os
+    os.chdir(ROOT)                       # nbdev finds settings.ini from the working folder
+    from nbdev.serve import proc_nbs
+    return Path(proc_nbs(n_workers=n_workers))
+
+def frontmatter(nb):
+    "Title, description and output file from the raw YAML cell nbdev puts first."
+    import yaml
+    c = nb['cells'][0] if nb['cells'] else None
+    if not c or c['cell_type'] != 'raw': return {}
+    return yaml.safe_load(''.join(c['source']).strip().strip('-')) or {}
+
+def _md():
+    from markdown_it import MarkdownIt
+    md = MarkdownIt('commonmark', {'html': True}).enable('table').enable('strikethrough')
+    def image(self, tokens, idx, options, env):      # offline: a remote image (a badge) becomes its alt text
+        t = tokens[idx]; src = t.attrGet('src') or ''
+        alt = ''.join(c.content for c in (t.children or []))
+        if src.startswith(('http://', 'https://')): return f'<span class="badge">{html.escape(alt)}</span>'
+        return self.image(tokens, idx, options, env)
+    md.add_render_rule('image', image)
+    return md
+
+def highlight(code):
+    from pygments import highlight as hl
+    from pygments.lexers import PythonLexer
+    from pygments.formatters import HtmlFormatter
+    return hl(code, PythonLexer(), HtmlFormatter(nowrap=True))
+
+CSS = """body{margin:0;font:16px/1.55 system-ui,-apple-system,'Segoe UI','Hiragino Sans','Noto Sans JP',sans-serif;color:#222}
+nav{position:fixed;top:0;bottom:0;left:0;width:250px;overflow:auto;background:#f6f7f9;border-right:1px solid #ddd;padding:1em;box-sizing:border-box;font-size:14px}
+nav a{display:block;padding:.2em 0;color:#245;text-decoration:none}nav a.here{font-weight:bold}nav .site{font-size:18px;font-weight:bold;margin-bottom:.6em}
+main{margin-left:250px;padding:1em 3em;max-width:60em}h1{margin-bottom:.2em}.description{color:#555;font-size:1.1em;margin-top:0}
+pre{background:#f4f4f4;padding:.7em;overflow:auto;border-radius:4px;font-size:14px}code{font-size:92%}pre.out{background:#fff;border-left:3px solid #ccc}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em}.badge{font-size:12px;border:1px solid #999;border-radius:3px;padding:0 .4em;color:#555}
+.k,.kn,.kd{color:#008000;font-weight:bold}.s,.s1,.s2,.sa{color:#ba2121}.c1,.c{color:#3d7b7b;font-style:italic}.mi,.mf{color:#666}.nf,.nc{color:#0000ff}.o,.ow{color:#666}
+@media(max-width:800px){nav{position:static;width:auto;border:0}main{margin:0;padding:1em}}"""
+
+def _fix_md(src, s):
+    src = re.sub(r'(\]\([^)]*\))\{[^}\n]*\}', r'\1', src)           # Quarto link attributes: {target="_blank" ...}
+    host = (s.get('doc_host', '') + s.get('doc_baseurl', '')).rstrip('/') + '/'
+    if host != '/': src = src.replace(host, '')                        # show_doc links to the hosted site -> this site
+    return src
+
+def _links(text, pages):
+    "Links to notebooks (nbs/x.ipynb, x.ipynb) become links to their pages."
+    def sub(m):
+        target, frag = m.group(2), m.group(3) or ''
+        name = Path(target).stem
+        return f'{m.group(1)}{pages[name]}{frag}"' if name in pages else m.group(0)
+    return re.sub(r'(href=")((?:\.\./)?(?:nbs/)?[\w.-]+\.ipynb)(#[^"]*)?"', sub, text)
+
+def render_cell(c, md, s):
+    src = ''.join(c['source'])
+    if c['cell_type'] == 'markdown': return md.render(_fix_md(src, s))
+    if c['cell_type'] != 'code': return ''
+    lines = src.split('\n'); dirs = {}
+    for l in lines:
+        m = re.match(r'#\|\s*([\w-]+):?\s*(.*)', l)
+        if m: dirs[m.group(1)] = m.group(2).strip()
+    if 'hide' in dirs or dirs.get('include') == 'false': return ''
+    code = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
+    out = [] if dirs.get('echo') == 'false' or not code else [f'<pre class="code"><code>{highlight(code)}</code></pre>']
+    for o in c.get('outputs', []):
+        if o.get('output_type') == 'stream': out.append(f'<pre class="out">{html.escape("".join(o["text"]))}</pre>'); continue
+        d = o.get('data', {})
+        if 'text/markdown' in d: out.append(md.render(_fix_md(''.join(d['text/markdown']), s)))
+        elif 'text/html' in d: out.append(''.join(d['text/html']))
+        elif 'image/png' in d: out.append(f'<img alt="plot" src="data:image/png;base64,{"".join(d["image/png"]).strip()}">')
+        elif 'text/plain' in d: out.append(f'<pre class="out">{html.escape("".join(d["text/plain"]))}</pre>')
+    return '\n'.join(out)
+
+def build_offline(proc, out):
+    "Render every processed notebook in `proc` into `out`; returns {page file: title}."
+    s = settings(); md = _md()
+    nbs = sorted(proc.glob('*.ipynb'), key=lambda p: (p.stem != 'index', p.stem))
+    docs = [(p, json.loads(p.read_text())) for p in nbs]
+    metas = [(p, nb, frontmatter(nb)) for p, nb in docs]
+    pages = {p.stem: fm.get('output-file') or f'{p.stem}.html' for p, nb, fm in metas}
+    out.mkdir(parents=True, exist_ok=True)
+    titles = {}
+    for p, nb, fm in metas:
+        page = pages[p.stem]; title = fm.get('title', p.stem); titles[page] = title
+        side = ''.join(f'<a href="{pages[q.stem]}"{" class=here" if q == p else ""}>{html.escape(f.get("title", q.stem))}</a>'
+                       for q, _, f in metas)
+        body = '\n'.join(render_cell(c, md, s) for c in nb['cells'][1:])
+        desc = f'<p class="description">{html.escape(fm["description"])}</p>' if fm.get('description') else ''
+        doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
+               f'<title>{html.escape(title)} – {html.escape(s["title"])}</title><style>{CSS}</style></head><body>'
+               f'<nav><a class="site" href="{pages.get("index", "index.html")}">{html.escape(s["title"])}</a>{side}'
+               f'<p><a href="{s["git_url"]}">source on GitHub</a></p></nav>'
+               f'<main><h1>{html.escape(title)}</h1>{desc}{_links(body, pages)}</main></body></html>')
+        (out/page).write_text(doc)
+    return titles
+
+def check_site(out):
+    "Problems in a built site: links to local files that are not there, and anything a page would fetch from the network."
+    probs = []
+    for page in sorted(out.glob('*.html')):
+        text = page.read_text()
+        for tag, attr, url in re.findall(r'<(\w+)[^>]*?\s(href|src)="([^"]*)"', text):
+            if url.startswith(('http://', 'https://', 'mailto:')):
+                if tag != 'a': probs.append(f'{page.name}: <{tag} {attr}="{url}"> needs the network')
+                continue
+            if url.startswith(('#', 'data:')): continue
+            if not (out/url.split('#')[0]).exists(): probs.append(f'{page.name}: link to {url}, which is not in the site')
+    return probs
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--offline', action='store_true', help='build the offline site even where quarto is installed')
+    ap.add_argument('--check', action='store_true', help='build the offline site into a temporary folder and check its links')
+    ap.add_argument('--out', type=Path, help='where the offline site goes (default: doc_path in settings.ini, _docs/)')
+    ap.add_argument('--workers', type=int, default=0, help='processes for nbdev\'s notebook processing (0: in this process)')
+    a = ap.parse_args(argv)
+    if not (a.offline or a.check) and shutil.which('quarto'):
+        return subprocess.run(['nbdev_docs', '--n_workers', str(a.workers)], cwd=ROOT).returncode
+    proc = process(a.workers)
+    out = Path(tempfile.mkdtemp())/'site' if a.check else (a.out or ROOT/settings().get('doc_path', '_docs'))
+    if out.exists() and not a.check:
+        if not (out/'index.html').exists() and any(out.iterdir()):
+            sys.exit(f'{out} exists and does not look like a built site (no index.html): move it or pass --out')
+        shutil.rmtree(out)
+    titles = build_offline(proc, out)
+    probs = check_site(out)
+    print(f'{len(titles)} pages in {out}' + (' (offline: quarto is not installed)' if not shutil.which('quarto') else ''))
+    for p in probs: print('  ' + p)
+    return 1 if probs else 0
+
+if __name__ == '__main__': sys.exit(main())
