@@ -36,7 +36,7 @@ class Profile:
     seed:int=0          # default seed
 
 PROFILES = {
-    'ci':  Profile('ci',  steps=14,  batch_size=8,  max_len=160, n_train=240,  n_eval=24,   max_new_tokens=48,  gen_batch_size=24),
+    'ci':  Profile('ci',  steps=14,  batch_size=4,  max_len=160, n_train=240,  n_eval=16,   max_new_tokens=48,  gen_batch_size=16),
     'cpu': Profile('cpu', steps=120, batch_size=8,  max_len=256, n_train=None, n_eval=60,   max_new_tokens=80,  gen_batch_size=32, lora_lr=1e-3),
     'gpu': Profile('gpu', steps=400, batch_size=16, max_len=512, n_train=None, n_eval=None, max_new_tokens=128, gen_batch_size=64, lora_lr=5e-4, full_lr=2e-5),
 }

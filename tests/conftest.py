@@ -20,9 +20,9 @@ def runs(tmp_path, monkeypatch):
     return d
 
 # Longest first: with `-n 2` the two workers then finish close together (seconds measured on 2 cores, one thread each).
-COST = {'18_gguf': 280, 'test_main_job': 250, '17_rlhf': 240, '04_train': 170, '11_lora': 170, '13_prompt_prefix': 160,
+COST = {'18_gguf': 280, '17_rlhf': 260, 'test_main_job': 200, '04_train': 170, '11_lora': 170, '13_prompt_prefix': 160,
         '16_adapters': 150, '19_compare': 150, '10_full_finetuning': 145, '14_bitfit': 140, '15_reft': 120, '01_env': 110,
-        '12_qlora': 100, 'test_sigkill_then_resume_matches': 95, 'test_train_eval_generate': 93, '06_cli': 78}
+        '12_qlora': 100, 'test_sigkill_then_resume_matches': 60, '06_cli': 78}
 
 def pytest_collection_modifyitems(items):
     cost = lambda it: max([v for k, v in COST.items() if k in it.nodeid] or [0])

@@ -2,7 +2,7 @@
 import json, os, signal, subprocess, time
 from pathlib import Path
 
-ARGS = ['ftlab', 'train', '--model', 'tiny', '--profile', 'ci', '--no-eval', '--steps', '20', '--batch-size', '4', '--lr', '1e-2', '--save-every', '5']
+ARGS = ['ftlab', 'train', '--model', 'tiny', '--profile', 'ci', '--no-eval', '--steps', '12', '--batch-size', '4', '--lr', '1e-2', '--save-every', '3']
 
 def _run(out, *extra):
     return subprocess.run(ARGS + ['--out', str(out), *extra], capture_output=True, text=True, timeout=600)
@@ -22,23 +22,23 @@ def losses(out): return json.loads((Path(out)/'metrics.json').read_text())['loss
 def test_sigkill_then_resume_matches(tmp_path):
     straight = _run(tmp_path/'a'); assert straight.returncode == 0, straight.stderr[-2000:]
     p = _start(tmp_path/'b')
-    _wait_for(tmp_path/'b'/'checkpoints'/'checkpoint-10'/'trainer_state.json', p)
+    _wait_for(tmp_path/'b'/'checkpoints'/'checkpoint-6'/'trainer_state.json', p)
     p.kill(); p.wait()
     assert not (tmp_path/'b'/'metrics.json').exists() and not (tmp_path/'b'/'adapter').exists()  # nothing looks complete
     again = _run(tmp_path/'b', '--resume'); assert again.returncode == 0, again.stderr[-2000:]
     a, b = losses(tmp_path/'a'), losses(tmp_path/'b')
-    assert len(a) == len(b) == 20
+    assert len(a) == len(b) == 12
     assert abs(a[-1] - b[-1]) < 1e-4, (a[-1], b[-1])
     assert max(abs(x - y) for x, y in zip(a, b)) < 1e-4
 
 def test_ctrl_c_saves_and_resumes(tmp_path):
     out = tmp_path/'c'
     p = _start(out)
-    _wait_for(out/'checkpoints'/'checkpoint-5'/'trainer_state.json', p)
+    _wait_for(out/'checkpoints'/'checkpoint-3'/'trainer_state.json', p)
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=120)
     assert p.returncode == 130, err[-2000:]
     assert 'checkpoint saved in' in err and '--resume' in err and 'Traceback' not in err
     assert not (out/'metrics.json').exists()
     again = _run(out, '--resume'); assert again.returncode == 0, again.stderr[-2000:]
-    assert len(losses(out)) == 20
+    assert len(losses(out)) == 12

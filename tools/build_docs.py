@@ -75,6 +75,14 @@ def _links(text, pages):
         return f'{m.group(1)}{pages[name]}{frag}"' if name in pages else m.group(0)
     return re.sub(r'(href=")((?:\.\./)?(?:nbs/)?[\w.-]+\.ipynb)(#[^"]*)?"', sub, text)
 
+def _anchors(text):
+    "Ids on headings, as Quarto gives them (`### get_profile` -> id get_profile), so show_doc's links land on the entry."
+    def sub(m):
+        plain = re.sub(r'<[^>]+>', '', m.group(3))
+        slug = re.sub(r'[^\w.-]+', '-', html.unescape(plain).strip().lower()).strip('-')
+        return f'<h{m.group(1)}{m.group(2)} id="{slug}">{m.group(3)}</h{m.group(1)}>'
+    return re.sub(r'<h([1-4])((?:\s+(?!id=)[^>]*)?)>(.*?)</h\1>', sub, text)
+
 def render_cell(c, md, s):
     src = ''.join(c['source'])
     if c['cell_type'] == 'markdown': return md.render(_fix_md(src, s))
@@ -108,7 +116,7 @@ def build_offline(proc, out):
         page = pages[p.stem]; title = fm.get('title', p.stem); titles[page] = title
         side = ''.join(f'<a href="{pages[q.stem]}"{" class=here" if q == p else ""}>{html.escape(f.get("title", q.stem))}</a>'
                        for q, _, f in metas)
-        body = '\n'.join(render_cell(c, md, s) for c in nb['cells'][1:])
+        body = _anchors('\n'.join(render_cell(c, md, s) for c in nb['cells'][1:]))
         desc = f'<p class="description">{html.escape(fm["description"])}</p>' if fm.get('description') else ''
         doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
                f'<title>{html.escape(title)} – {html.escape(s["title"])}</title><style>{CSS}</style></head><body>'
