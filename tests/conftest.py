@@ -19,11 +19,25 @@ def runs(tmp_path, monkeypatch):
     monkeypatch.setenv('FTLAB_RUNS', str(d))
     return d
 
-# Longest first: with `-n 2` the two workers then finish close together (seconds measured on 2 cores, one thread each).
-COST = {'18_gguf': 280, '17_rlhf': 260, 'test_main_job': 200, '04_train': 170, '11_lora': 170, '13_prompt_prefix': 160,
-        '16_adapters': 150, '19_compare': 150, '10_full_finetuning': 145, '14_bitfit': 140, '15_reft': 120, '01_env': 110,
-        '12_qlora': 100, 'test_sigkill_then_resume_matches': 60, '06_cli': 78}
+# Two balanced queues, longest first. `--dist worksteal` gives each of the 2 workers a contiguous half of the list (by count)
+# and lets an idle one steal from the other's tail; so the list is two halves of equal count whose known costs balance
+# (greedy, longest first), each ordered longest first. Seconds measured on 2 cores, one thread each (suite of 2026-11-28).
+COST = {'18_gguf': 260, '17_rlhf': 230, '19_compare': 145, 'test_main_job': 145, '13_prompt_prefix': 140, '16_adapters': 132,
+        '14_bitfit': 120, '12_qlora': 113, '10_full_finetuning': 112, '11_lora': 107, '15_reft': 80, 'test_sigkill_then_resume_matches': 64,
+        '04_train': 56, '20_scale_out': 54, '01_env': 50, '05_eval': 47, '06_cli': 47, 'test_ctrl_c_saves_and_resumes': 46,
+        'test_gpu_bench_tiny': 36, '07_speed': 26, 'test_console_script_exit_code': 16, '02_models': 15}
+
+def _cost(item): return max([v for k, v in COST.items() if k in item.nodeid] or [0])
 
 def pytest_collection_modifyitems(items):
-    cost = lambda it: max([v for k, v in COST.items() if k in it.nodeid] or [0])
-    items.sort(key=cost, reverse=True)   # a stable sort: the rest keep their order
+    order = sorted(items, key=_cost, reverse=True)        # a stable sort: the rest keep their order
+    halves, load = ([], []), [0, 0]
+    for it in order:
+        if _cost(it) == 0: break
+        k = 0 if load[0] <= load[1] else 1
+        halves[k].append(it); load[k] += _cost(it)
+    rest = order[len(halves[0]) + len(halves[1]):]
+    while rest:                                           # the cheap ones even out the counts (the split is by count)
+        k = 0 if len(halves[0]) <= len(halves[1]) else 1
+        halves[k].append(rest.pop(0))
+    items[:] = halves[0] + halves[1]
