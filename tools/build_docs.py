@@ -17,9 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-def settings():
-    from configparser import ConfigParser
-    c = ConfigParser(); c.read(ROOT/'settings.ini'); return dict(c['DEFAULT'])
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from colab_badges import settings   # settings.ini as a dict (tools/colab_badges.py)
 
 def process(n_workers=0):
     "nbdev's processing of every notebook into `_proc/` (cached by nbdev: only changed notebooks are redone)."
