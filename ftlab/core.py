@@ -7,15 +7,17 @@ from __future__ import annotations
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')  # 2 shared cores: busy-waiting OpenMP threads slow torch 10x
 os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')
-import json, platform, random, re, sys, time, contextlib
+import json, math, platform, random, re, sys, time, contextlib
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['PROFILES', 'Profile', 'get_profile', 'seed_everything', 'get_device', 'cpu_has_fast_bf16', 'autocast_dtype',
-           'autocast', 'set_threads', 'data_dir', 'cache_dir', 'runs_dir', 'safe_name', 'versions', 'report']
+__all__ = ['PROFILES', 'UNIT_ROUNDOFF', 'Profile', 'get_profile', 'seed_everything', 'get_device', 'cpu_bf16_features',
+           'cpu_has_fast_bf16', 'precision', 'autocast_dtype', 'forced_precision', 'autocast', 'rounding_depth',
+           'rounding_gap', 'rel_gap', 'set_threads', 'data_dir', 'cache_dir', 'runs_dir', 'safe_name', 'versions',
+           'report']
 
 # %% ../nbs/00_core.ipynb #8f3caf12
 @dataclass(frozen=True)
@@ -62,18 +64,44 @@ def get_device(device:str|None=None) -> torch.device:
     if device: return torch.device(device)
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
-def cpu_has_fast_bf16() -> bool:
-    "Does this CPU compute bf16 natively (AVX512-BF16 or AMX)?"
-    if os.environ.get('FTLAB_CPU_BF16') in ('0', '1'): return os.environ['FTLAB_CPU_BF16'] == '1'  # override
+def cpu_bf16_features() -> list[str]:
+    "The native bf16 features this CPU has (AVX512-BF16, AMX); empty when bf16 would be emulated."
     c = torch.cpu
-    return any(getattr(c, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+    return [name for f, name in (('_is_avx512_bf16_supported', 'AVX512-BF16'), ('_is_amx_tile_supported', 'AMX'))
+            if getattr(c, f, lambda: False)()]
+
+def cpu_has_fast_bf16() -> bool:
+    "Does training on this CPU run under bf16 autocast? Native bf16 (AVX512-BF16 or AMX), unless FTLAB_CPU_BF16=1/0 forces it."
+    if os.environ.get('FTLAB_CPU_BF16') in ('0', '1'): return os.environ['FTLAB_CPU_BF16'] == '1'  # override
+    return bool(cpu_bf16_features())
+
+def precision(device:torch.device|str|None=None) -> tuple[torch.dtype|None, str]:
+    "The autocast dtype training uses on `device` (None: fp32) and why."
+    device = get_device(device if isinstance(device, str) or device is None else str(device))
+    if device.type == 'cuda':
+        if torch.cuda.is_bf16_supported(): return torch.bfloat16, 'bf16 autocast: this GPU computes bf16'
+        return torch.float16, 'fp16 autocast: this GPU has no bf16 (pre-Ampere)'
+    if device.type != 'cpu': return None, f'fp32: no autocast chosen for {device.type}'
+    forced, feats = os.environ.get('FTLAB_CPU_BF16'), cpu_bf16_features()
+    has = f"this CPU has {' and '.join(feats)}" if feats else 'this CPU has no native bf16'
+    if forced == '1': return torch.bfloat16, f'bf16 autocast: forced by FTLAB_CPU_BF16=1 ({has})'
+    if forced == '0': return None, f'fp32: forced by FTLAB_CPU_BF16=0 ({has})'
+    if feats: return torch.bfloat16, f"bf16 autocast: native bf16 on this CPU ({', '.join(feats)}); FTLAB_CPU_BF16=0 forces fp32"
+    return None, 'fp32: this CPU has no native bf16 (AVX512-BF16/AMX), so bf16 would be emulated and slow; FTLAB_CPU_BF16=1 forces it'
 
 def autocast_dtype(device:torch.device|str|None=None) -> torch.dtype|None:
     "The autocast dtype for `device` (None: stay in fp32)."
-    device = get_device(device if isinstance(device, str) or device is None else str(device))
-    if device.type == 'cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    if device.type == 'cpu': return torch.bfloat16 if cpu_has_fast_bf16() else None
-    return None
+    return precision(device)[0]
+
+@contextlib.contextmanager
+def forced_precision(bf16:bool):
+    "Inside: CPU training and evaluation use bf16 autocast (True) or fp32 (False), as FTLAB_CPU_BF16 would force, on any CPU; the old setting comes back after."
+    old = os.environ.get('FTLAB_CPU_BF16')
+    os.environ['FTLAB_CPU_BF16'] = '1' if bf16 else '0'   # an environment variable, so processes started inside inherit it
+    try: yield
+    finally:
+        if old is None: os.environ.pop('FTLAB_CPU_BF16', None)
+        else: os.environ['FTLAB_CPU_BF16'] = old
 
 def autocast(device:torch.device|str|None=None, enabled:bool=True):
     "Context manager: autocast on `device` with `autocast_dtype`."
@@ -81,6 +109,26 @@ def autocast(device:torch.device|str|None=None, enabled:bool=True):
     dt = autocast_dtype(device)
     if not enabled or dt is None: return contextlib.nullcontext()
     return torch.autocast(device.type, dtype=dt)
+
+# %% ../nbs/00_core.ipynb #eb33e914
+UNIT_ROUNDOFF = {torch.float64: 2.**-53, torch.float32: 2.**-24, torch.float16: 2.**-11, torch.bfloat16: 2.**-8}
+
+def rounding_depth(config) -> int:
+    "Roundings in sequence along one forward pass of a decoder-only transformer under autocast: 19 a block, 3 for the output head."
+    layers = getattr(config, 'num_hidden_layers', None) or getattr(config, 'n_layer')
+    return 19 * layers + 3
+
+def rounding_gap(depth:int,                       # roundings in sequence (rounding_depth)
+                 dtype:torch.dtype=torch.bfloat16, # the precision that rounds (under autocast: its 16-bit type)
+                 pair:bool=True,                   # True: two evaluations that round independently; False: one against the exact result
+                ) -> float:
+    "Relative RMS gap that rounding explains: u·sqrt(2D/3) between two evaluations (u·sqrt(D/3) against the exact value)."
+    return UNIT_ROUNDOFF[dtype] * math.sqrt((2 if pair else 1) * depth / 3)
+
+def rel_gap(a:torch.Tensor, b:torch.Tensor) -> float:
+    "RMS of `a - b` relative to the RMS of `b` (the measure `rounding_gap` bounds)."
+    a, b = a.double(), b.double()
+    return ((a - b).norm() / b.norm().clamp_min(1e-300)).item()
 
 # %% ../nbs/00_core.ipynb #9d0dac52
 def set_threads(n:int|None=None):
@@ -139,5 +187,6 @@ def report(profile:Profile|None=None, seed:int|None=None):
     v = versions(); dev = get_device()
     gpu = torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'none'
     print(f"ftlab {__import__('ftlab').__version__} | python {v['python']} | torch {v['torch']} | transformers {v['transformers']} | peft {v['peft']} | trl {v['trl']}")
-    print(f"device {dev.type} (GPU: {gpu}), autocast {autocast_dtype(dev)}, threads {torch.get_num_threads()} | profile {profile.name} | seed {seed}")
+    print(f"device {dev.type} (GPU: {gpu}), threads {torch.get_num_threads()} | profile {profile.name} | seed {seed}")
+    print(f"training precision: {precision(dev)[1]}")
     return v

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools, json, os, re, subprocess, sys
 from pathlib import Path
 import torch
-from .core import versions, get_profile
+from .core import versions, get_profile, get_device, precision
 
 # %% auto #0
 __all__ = ['LLAMA_FIX', 'BYTES', 'OPTIMIZER_BYTES', 'RUNTIME_MIB', 'OVERHEAD', 'GPUS', 'check', 'exit_status', 'tested_ranges',
@@ -110,6 +110,7 @@ def doctor(profile:str|None=None) -> list[dict]:
     out = [check('python', sys.version_info >= (3, 10), v['python'], 'install Python 3.10 or newer (e.g. uv python install 3.12)'),
            check('torch', v['torch'], f"{v['torch']} ({'CUDA ' + torch.version.cuda if torch.version.cuda else 'CPU build'})", 'pip install torch')]
     out += _gpu_checks(needed=prof == 'gpu')
+    out.append(check('training precision', True, precision(get_device())[1], '', needed=False))
     for p in ('transformers', 'peft', 'trl', 'accelerate', 'datasets', 'safetensors'):
         spec = rng.get(p, '')
         out.append(check(p, v[p] and (not spec or in_range(v[p], spec)), f"{v[p] or 'missing'} (tested {spec or 'any'})",

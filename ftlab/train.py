@@ -18,7 +18,7 @@ from .data import Collator, load_data
 __all__ = ['METHODS', 'Method', 'register', 'load_methods', 'get_method', 'FullConfig', 'apply_full', 'LoraConfig', 'apply_lora',
            'TrainConfig', 'RunExistsError', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'PeakMemory',
            'CountingCollator', 'RunResult', 'smooth', 'plot_losses', 'TrainingInterrupted', 'answer_loss', 'train',
-           'tempfile_dir', 'save_result']
+           'plain_forward', 'tempfile_dir', 'save_result']
 
 # %% ../nbs/04_train.ipynb #519b51b6
 @dataclass
@@ -417,7 +417,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     if flag.hit:
         where = last_checkpoint(run) if run else None
         raise TrainingInterrupted(f'interrupted at step {trainer.state.global_step}' + (f'; checkpoint saved in {where}. Fix: continue with resume=True (--resume --out {run})' if where else '; out_dir=False, so nothing was saved'))
-    model = trainer.model
+    model = plain_forward(trainer.model)   # evaluate it as the saved run would be: without the autocast forward training put on it
     hist = [(e['step'], float(e['loss'])) for e in trainer.state.log_history if 'loss' in e]  # includes steps before a resume
     losses = [l for _, l in hist]
     metrics = {'method': method, 'steps': cfg.steps, 'resumed_from': ckpt.name if ckpt else None,
@@ -434,6 +434,14 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
         ax.figure.savefig(run/'loss.png', dpi=80, bbox_inches='tight')
         write_json(run/'metrics.json', metrics)
     return RunResult(model, method, losses, metrics, run)
+
+def plain_forward(model:nn.Module) -> nn.Module:
+    "`model` with the forward its class defines: drops the bf16-autocast forward (and fp32 output cast) that accelerate's mixed precision put on it for training."
+    orig = model.__dict__.pop('_original_forward', None)
+    if orig is None: return model
+    if getattr(orig, '__func__', None) is type(model).forward and getattr(orig, '__self__', None) is model: model.__dict__.pop('forward', None)
+    else: model.forward = orig   # a forward set on the instance before training (rare): put that one back
+    return model
 
 def _quiet_progress(trainer):
     "Show the loss on the progress bar instead of printing a dict per step."

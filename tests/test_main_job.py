@@ -1,6 +1,8 @@
 "The README's main job, `ftlab train --method lora`, in the ci profile: the style is learned and the content kept."
 import json, os, subprocess, sys
+import pytest
 
+@pytest.mark.precision   # its thresholds must hold whether training runs in bf16 or fp32
 def test_main_job(tmp_path):
     env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'FTLAB_RUNS': str(tmp_path/'runs')}
     r = subprocess.run(['ftlab', 'train', '--method', 'lora'], capture_output=True, text=True, env=env, timeout=900)

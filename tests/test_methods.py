@@ -30,6 +30,7 @@ def test_same_seed_same_losses(tmp_path, tok):
     runs = [train(tiny_model(tokenizer=tok)[0], ds, 'lora', cfg=TrainConfig(steps=5, batch_size=4, lr=1e-2, seed=7), tok=tok, out_dir=False, progress=False).losses for _ in range(2)]
     assert runs[0] == runs[1]
 
+@pytest.mark.precision
 @pytest.mark.parametrize('name', ['reft', 'adapter'])
 def test_added_modules_reload(name, tmp_path, tok):
     "Methods whose modules a plain from_pretrained drops (ReFT interventions, bottleneck adapters) come back through ftlab.cli.load_run."

@@ -1,5 +1,6 @@
 "Interruption: Ctrl-C saves a checkpoint and exits 130; after SIGKILL, --resume finishes with the same losses as an uninterrupted run."
 import json, os, signal, subprocess, time
+import pytest
 from pathlib import Path
 
 ARGS = ['ftlab', 'train', '--model', 'tiny', '--profile', 'ci', '--no-eval', '--steps', '12', '--batch-size', '4', '--lr', '1e-2', '--save-every', '3']
@@ -19,6 +20,7 @@ def _wait_for(path, proc, timeout=300):
 
 def losses(out): return json.loads((Path(out)/'metrics.json').read_text())['losses']
 
+@pytest.mark.precision   # resume replays the same roundings: it matches in bf16 as in fp32
 def test_sigkill_then_resume_matches(tmp_path):
     straight = _run(tmp_path/'a'); assert straight.returncode == 0, straight.stderr[-2000:]
     p = _start(tmp_path/'b')

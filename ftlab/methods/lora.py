@@ -95,13 +95,16 @@ def lora_param_count(model:nn.Module, r:int, targets:list|None=None) -> int:
 
 # %% ../../nbs/11_lora.ipynb #8f8544b0
 @torch.no_grad()
-def merged_weights_from_peft(model) -> dict[str, torch.Tensor]:
+def merged_weights_from_peft(model,                  # a peft LoRA model
+                             scale:float|None=None,  # multiplier of B A (None: each layer's own alpha / r; anything else merges wrongly, for demonstrations)
+                            ) -> dict[str, torch.Tensor]:
     "Merged weight of each LoRA-wrapped layer of a peft model, computed by hand: W + scaling * B A."
     out = {}
     for n, m in model.named_modules():
         if hasattr(m, 'lora_A') and 'default' in getattr(m, 'lora_A', {}):
             A, B = m.lora_A['default'].weight, m.lora_B['default'].weight
-            out[n.removeprefix('base_model.model.') + '.weight'] = m.base_layer.weight + m.scaling['default'] * (B @ A)
+            s = m.scaling['default'] if scale is None else scale
+            out[n.removeprefix('base_model.model.') + '.weight'] = m.base_layer.weight + s * (B @ A)
     return out
 
 # %% ../../nbs/11_lora.ipynb #d818469b

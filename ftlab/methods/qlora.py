@@ -4,7 +4,7 @@
 
 # %% ../../nbs/12_qlora.ipynb #faaabf24
 from __future__ import annotations
-import math, warnings
+import copy, math, warnings
 from dataclasses import dataclass
 import torch
 from torch import nn
@@ -12,9 +12,9 @@ from ..models import find_target_modules
 from ..train import Method, register
 
 # %% auto #0
-__all__ = ['INT4', 'FP4', 'nf4_levels', 'quantize_4bit', 'dequantize_4bit', 'pack', 'unpack', 'quant_error', 'double_quantize',
-           'double_dequantize', 'bits_per_param', 'bnb_available', 'dequantize_bnb', 'QLoraConfig', 'is_4bit',
-           'to_4bit', 'to_nf4_float', 'guard_cpu_repack', 'apply_qlora', 'float_copy_of_4bit', 'lora_grads',
+__all__ = ['NF4', 'INT4', 'FP4', 'nf4_levels', 'quantize_4bit', 'dequantize_4bit', 'pack', 'unpack', 'quant_error',
+           'double_quantize', 'double_dequantize', 'bits_per_param', 'bnb_available', 'dequantize_bnb', 'QLoraConfig',
+           'is_4bit', 'to_4bit', 'to_nf4_float', 'guard_cpu_repack', 'apply_qlora', 'float_copy_of_4bit', 'lora_grads',
            'merge_qlora_16bit']
 
 # %% ../../nbs/12_qlora.ipynb #b4f5e5a7
@@ -25,6 +25,8 @@ def nf4_levels(offset:float=0.9677083) -> torch.Tensor:
     neg = -N.icdf(torch.linspace(offset, 0.5, 8, dtype=torch.float64)[:-1])
     v = torch.cat([pos, torch.zeros(1, dtype=torch.float64), neg]).sort().values
     return (v / v.abs().max()).float()
+
+NF4 = nf4_levels()   # the levels every function below quantizes to
 
 # %% ../../nbs/12_qlora.ipynb #81b4472f
 INT4 = torch.arange(-7, 8, dtype=torch.float32) / 7

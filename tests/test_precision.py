@@ -1,0 +1,57 @@
+"Precision: the model `train()` returns computes what its saved run computes, under bf16 training too; exact claims hold in fp32 on any CPU."
+import pytest, torch
+from ftlab.core import data_dir, autocast_dtype, precision
+from ftlab.data import load_data
+from ftlab.models import tiny_model
+from ftlab.train import TrainConfig, train, plain_forward
+
+pytestmark = pytest.mark.precision
+
+def _x(tok):
+    text = tok.apply_chat_template([{'role': 'user', 'content': 'Why is the sky blue?'}], add_generation_prompt=True, tokenize=False)
+    return tok(text, return_tensors='pt', add_special_tokens=False)
+
+@pytest.mark.parametrize('name', ['lora', 'full'])
+def test_returned_model_is_the_saved_run(name, tmp_path, tok, monkeypatch):
+    "Trained under forced bf16 autocast: the returned model and `load_run` give the same logits (<= 1e-5), and the returned model runs in fp32 again."
+    from ftlab.cli import load_run
+    monkeypatch.setenv('FTLAB_CPU_BF16', '1')
+    assert autocast_dtype('cpu') == torch.bfloat16
+    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=8)
+    res = train(tiny_model(tokenizer=tok)[0], ds, name, cfg=TrainConfig(steps=2, batch_size=4, lr=5e-2), tok=tok,
+                out_dir=tmp_path/name, progress=False, extra={'model': 'tiny'})
+    assert '_original_forward' not in res.model.__dict__ and 'forward' not in res.model.__dict__   # the class's own forward again
+    x = _x(tok)
+    m2, _, _ = load_run(tmp_path/name)
+    with torch.no_grad():
+        trained, loaded = res.model.eval()(**x).logits, m2.eval()(**x).logits
+        with torch.autocast('cpu', torch.bfloat16): trained_bf16 = res.model(**x).logits.float()
+    assert trained.dtype == torch.float32
+    assert (trained_bf16 - trained).abs().max() > 1e-3   # bf16 moves these logits by more than the tolerance: a kept autocast forward would fail below
+    assert (loaded - trained).abs().max() <= 1e-5, (loaded - trained).abs().max()
+
+def test_plain_forward_restores_the_class_forward(tok):
+    "What accelerate's mixed precision adds (an autocast forward and an fp32 cast of the outputs) is removed; a model without it is left as it is."
+    from accelerate import Accelerator
+    from accelerate.utils import AutocastKwargs
+    m, _ = tiny_model(tokenizer=tok)
+    x = torch.tensor([[1, 5, 9, 13]])
+    with torch.no_grad(): ref = m(input_ids=x).logits
+    acc = Accelerator(cpu=True, mixed_precision='bf16')
+    wrapped = acc.prepare_model(m)
+    assert 'forward' in wrapped.__dict__
+    with torch.no_grad(): assert not torch.equal(wrapped(input_ids=x).logits, ref)   # bf16 inside
+    back = plain_forward(wrapped)
+    assert back is m and 'forward' not in m.__dict__ and '_original_forward' not in m.__dict__
+    with torch.no_grad(): assert torch.equal(back(input_ids=x).logits, ref)
+    assert plain_forward(m) is m
+
+@pytest.mark.parametrize('forced,expect', [('1', torch.bfloat16), ('0', None)])
+def test_precision_says_why(forced, expect, monkeypatch):
+    "FTLAB_CPU_BF16 forces either mode and `precision()` says it was forced; without it the reason names the CPU's support."
+    monkeypatch.setenv('FTLAB_CPU_BF16', forced)
+    dt, why = precision('cpu')
+    assert dt == expect and f'FTLAB_CPU_BF16={forced}' in why and autocast_dtype('cpu') == expect
+    monkeypatch.delenv('FTLAB_CPU_BF16')
+    dt, why = precision('cpu')
+    assert ('native bf16' in why) == (dt == torch.bfloat16) and 'FTLAB_CPU_BF16' not in why
