@@ -3,6 +3,7 @@ import json, os, subprocess, sys
 import pytest
 
 @pytest.mark.precision   # its thresholds must hold whether training runs in bf16 or fp32
+@pytest.mark.heavy
 def test_main_job(tmp_path):
     env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'FTLAB_RUNS': str(tmp_path/'runs')}
     r = subprocess.run(['ftlab', 'train', '--method', 'lora'], capture_output=True, text=True, env=env, timeout=900)

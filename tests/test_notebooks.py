@@ -7,8 +7,11 @@ NBS = sorted(p for p in (Path(__file__).resolve().parents[1]/'nbs').glob('*.ipyn
 # notebooks whose claims depend on the training precision (exact checks in fp32, bf16 gaps against a derived bound):
 # `.ci/run` runs them a second time with the other precision forced (pytest -m precision)
 PRECISION = {'00_core', '04_train', '11_lora', '12_qlora', '14_bitfit', '19_compare', '20_scale_out'}
+HEAVY = {'11_lora', '12_qlora', '14_bitfit', '19_compare'}   # train minutes' worth: far too slow under emulated bf16 (see pyproject's markers)
 
-@pytest.mark.parametrize('nb', [pytest.param(p, marks=[pytest.mark.precision] if p.stem in PRECISION else []) for p in NBS], ids=[p.stem for p in NBS])
+def _marks(stem): return [pytest.mark.precision] * (stem in PRECISION) + [pytest.mark.heavy] * (stem in HEAVY)
+
+@pytest.mark.parametrize('nb', [pytest.param(p, marks=_marks(p.stem)) for p in NBS], ids=[p.stem for p in NBS])
 def test_notebook(nb, tmp_path):
     env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'OMP_WAIT_POLICY': 'PASSIVE', 'FTLAB_RUNS': str(tmp_path/'runs'), 'MPLBACKEND': 'Agg'}
     r = subprocess.run(['nbdev_test', '--path', str(nb), '--n_workers', '1', '--do_print'], cwd=nb.parent.parent, env=env,
@@ -18,4 +21,4 @@ def test_notebook(nb, tmp_path):
     assert f'Completed {nb}' in out, 'nbdev_test did not run the notebook:\n' + out[-3000:]   # it exits 0 when no file was eligible
 
 def test_precision_notebooks_exist():
-    assert PRECISION <= {p.stem for p in NBS}
+    assert HEAVY <= PRECISION <= {p.stem for p in NBS}
