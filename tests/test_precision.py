@@ -54,4 +54,4 @@ def test_precision_says_why(forced, expect, monkeypatch):
     assert dt == expect and f'FTLAB_CPU_BF16={forced}' in why and autocast_dtype('cpu') == expect
     monkeypatch.delenv('FTLAB_CPU_BF16')
     dt, why = precision('cpu')
-    assert ('native bf16' in why) == (dt == torch.bfloat16) and 'FTLAB_CPU_BF16' not in why
+    assert ('native bf16 on this CPU' in why) == (dt == torch.bfloat16) and 'forced' not in why
