@@ -48,6 +48,7 @@ def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None
     prof = get_profile(profile)
     try:
         meth = get_method(method)
+        if resume: meth.check('resume')
         mcfg = meth.config(**{k: v for k, v in (method_kw or {}).items() if v is not None and k in {f.name for f in fields(meth.config)}})
         if hasattr(mcfg, 'r') and mcfg.r < 1: raise UsageError(f'rank must be at least 1, got {mcfg.r}')
         cfg = TrainConfig.from_profile(prof, method, **{k: v for k, v in train_kw.items() if v is not None}).check()
@@ -165,6 +166,9 @@ def load_run(run) -> tuple:
         import peft
         load_methods()  # method modules set up what their adapters need (ftlab.methods.prompt fixes peft generation)
         m, tok = load_model(cfg.get('model') or DEFAULT_MODEL)
+        try: meth = get_method(cfg.get('method', 'lora'))
+        except ValueError: meth = None
+        if meth and meth.prepare_base: m = meth.prepare_base(m, meth.config(**(cfg.get('method_cfg') or {})))   # e.g. QLoRA's NF4-rounded base
         m = peft.PeftModel.from_pretrained(m, str(run/'adapter'))
     else: raise UsageError(f'{run}: the run has no adapter/ or model/ (unfinished?). Fix: --resume it with ftlab train, or train again')
     return m, tok, cfg

@@ -53,8 +53,7 @@ def score(model, tok, held:list[dict], metric:str='style', max_len:int=160, max_
 # %% ../nbs/19_compare.ipynb #9d59bda3
 def export_check(model, tok, method:str) -> dict:
     "Merge a copy of `model` (trained with `method`); the largest logit change and whether ftlab's GGUF writer accepts the merged folder."
-    import peft
-    from ftlab.export import check_folder, ExportError
+    from ftlab.export import check_folder, ExportError, merged_model
     meth = get_method(method)
     if not meth.mergeable: return {'merge_gap': None, 'gguf': False, 'gguf_why': 'not mergeable'}
     ids = torch.tensor([tok.apply_chat_template([{'role': 'user', 'content': 'Tell me about the sea.'}], add_generation_prompt=True, tokenize=True, return_dict=True)['input_ids']])
@@ -64,8 +63,7 @@ def export_check(model, tok, method:str) -> dict:
     try:
         with torch.no_grad():
             ref = model(input_ids=ids).logits.float()
-            merged = copy.deepcopy(model)
-            merged = merged.merge_and_unload() if isinstance(merged, peft.PeftModel) else merged
+            merged = merged_model(copy.deepcopy(model))
             gap = (merged(input_ids=ids).logits.float() - ref).abs().max().item()
         with tempfile.TemporaryDirectory() as d:
             merged.save_pretrained(d); tok.save_pretrained(d)

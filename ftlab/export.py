@@ -11,26 +11,33 @@ import torch
 
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS', 'PROMPT_LEARNING', 'MODELFILE_COMMANDS',
-           'OLLAMA_PARAMETERS', 'ExportError', 'merge_adapter', 'permute_qk', 'unpermute_qk', 'check_folder',
-           'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf', 'gguf_logits', 'teacher_forced', 'compare_gguf',
-           'gguf_speed', 'check_run', 'export_run', 'gguf_generate', 'chat_pieces', 'render_pieces', 'modelfile',
-           'parse_modelfile']
+           'OLLAMA_PARAMETERS', 'ExportError', 'merged_model', 'merge_adapter', 'permute_qk', 'unpermute_qk',
+           'check_folder', 'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf', 'gguf_logits', 'teacher_forced',
+           'compare_gguf', 'gguf_speed', 'check_run', 'export_run', 'gguf_generate', 'chat_pieces', 'render_pieces',
+           'modelfile', 'parse_modelfile']
 
 # %% ../nbs/18_gguf.ipynb #63729372
 class ExportError(ValueError):
     "An export that cannot work; the message says why and what to do."
 
 # %% ../nbs/18_gguf.ipynb #107e1dc5
+def merged_model(model):
+    "The plain transformers model `model` computes: a mergeable peft adapter folded into its weights (in place), a QLoRA model merged into the float copy of its dequantized base (12_qlora), anything else as it is."
+    import peft
+    if not isinstance(model, peft.PeftModel): return model
+    cfg = model.peft_config[model.active_adapter]
+    if cfg.is_prompt_learning:
+        raise ExportError(f'a {cfg.peft_type.value} adapter cannot be merged: it adds learned virtual tokens or key/value prefixes, not weight updates, so no plain model computes the same thing. Fix: serve it with peft (PeftModel.from_pretrained), or train a mergeable method (lora, full) to export GGUF')
+    from ftlab.methods.qlora import is_4bit, as_float_lora
+    if any(is_4bit(m) for m in model.modules()): model = as_float_lora(model)   # merging into 4 bits would round most of the update away
+    return model.merge_and_unload()
+
 def merge_adapter(model, tok, out, dtype:torch.dtype=torch.float16) -> Path:
     "Fold a LoRA (or any mergeable peft adapter) into the base weights; save them in 16 bits with the tokenizer files and chat template."
     import peft
     out = Path(out)
     if tok is None: raise ExportError('merge_adapter needs the tokenizer: a merged folder without tokenizer files cannot be converted. Fix: pass tok')
-    if isinstance(model, peft.PeftModel):
-        cfg = model.peft_config[model.active_adapter]
-        if cfg.is_prompt_learning:
-            raise ExportError(f'a {cfg.peft_type.value} adapter cannot be merged: it adds learned virtual tokens or key/value prefixes, not weight updates, so no plain model computes the same thing. Fix: serve it with peft (PeftModel.from_pretrained), or train a mergeable method (lora, full) to export GGUF')
-        model = model.merge_and_unload()
+    model = merged_model(model)
     tmp = out.with_name(out.name + '.part'); shutil.rmtree(tmp, ignore_errors=True)
     model.to(dtype).save_pretrained(tmp); tok.save_pretrained(tmp)
     if out.exists(): shutil.rmtree(out)

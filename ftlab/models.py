@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_models.ipynb #1d2a48b7
 from __future__ import annotations
-import os, fcntl, shutil, contextlib
+import os, fcntl, math, shutil, contextlib
 from pathlib import Path
 import torch
 from torch import nn
@@ -143,10 +143,12 @@ def find_target_modules(model:nn.Module, exclude:tuple=('lm_head', 'embed_out', 
 
 # %% ../nbs/02_models.ipynb #50a96b6c
 def count_params(model:nn.Module) -> tuple[int, int]:
-    "`(trainable, total)` parameters, counting tied weights once."
+    "`(trainable, total)` parameters, counting tied weights once and a 4-bit weight as the weights it holds, not its packed bytes."
     seen, trainable, total = set(), 0, 0
     for p in model.parameters():
         if id(p) in seen: continue
-        seen.add(id(p)); total += p.numel()
-        if p.requires_grad: trainable += p.numel()
+        qs = getattr(p, 'quant_state', None)   # bitsandbytes' 4-bit weights store two weights a byte; quant_state knows the real shape
+        n = math.prod(qs.shape) if getattr(qs, 'shape', None) is not None else p.numel()
+        seen.add(id(p)); total += n
+        if p.requires_grad: trainable += n
     return trainable, total

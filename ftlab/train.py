@@ -31,6 +31,12 @@ class Method:
     mergeable:bool       # can the result be folded into plain weights (and so exported to GGUF)?
     summary:str          # one line for tables and --help
     callbacks:Callable|None = None  # (model, method_cfg, train_cfg) -> TrainerCallbacks the method needs while training (None: none)
+    prepare_base:Callable|None = None  # (fresh base model, method_cfg) -> the base its saved adapter was trained on (QLoRA: weights rounded to NF4); None: as loaded
+    cannot:dict = field(default_factory=dict)  # steps of the run contract it cannot do, each with why: 'resume', 'gguf' (mergeable=False rules out merging and GGUF)
+
+    def check(self, step:str):
+        "Raise ValueError, saying why, if this method cannot do `step` ('resume', 'gguf')."
+        if step in self.cannot: raise ValueError(f'method {self.name!r} cannot {step}: {self.cannot[step]}')
 
 METHODS:dict[str, Method] = {}
 
@@ -360,6 +366,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     run = prepare_run_dir(out_dir, overwrite, resume) if out_dir is not False else None
     ckpt = None
     if resume:
+        meth.check('resume')
         ckpt = last_checkpoint(run) if run else None
         if ckpt is None: raise FileNotFoundError(f'{out_dir}: no checkpoint to resume from. Fix: train with save_every (--save-every) first, or drop resume')
     seed_everything(cfg.seed)

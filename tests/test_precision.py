@@ -11,7 +11,7 @@ def _x(tok):
     text = tok.apply_chat_template([{'role': 'user', 'content': 'Why is the sky blue?'}], add_generation_prompt=True, tokenize=False)
     return tok(text, return_tensors='pt', add_special_tokens=False)
 
-@pytest.mark.parametrize('name', ['lora', 'full'])
+@pytest.mark.parametrize('name', ['lora', 'full', 'reft', 'adapter'])
 def test_returned_model_is_the_saved_run(name, tmp_path, tok, monkeypatch):
     "Trained under forced bf16 autocast: the returned model and `load_run` give the same logits (<= 1e-5), and the returned model runs in fp32 again."
     from ftlab.cli import load_run

@@ -146,7 +146,9 @@ def adalora_callbacks(model, cfg:AdaLoraConfig, train_cfg) -> list:
         def on_optimizer_step(self, args, state, control, model=None, **kw): model.base_model.update_and_allocate(state.global_step)
     return [AdaLoraStep()]
 
-register(Method('adalora', AdaLoraConfig, apply_adalora, 'lora_lr', True, 'AdaLoRA (peft): LoRA whose rank budget moves to the layers that need it', adalora_callbacks));
+register(Method('adalora', AdaLoraConfig, apply_adalora, 'lora_lr', True, 'AdaLoRA (peft): LoRA whose rank budget moves to the layers that need it', adalora_callbacks,
+                cannot={'resume': "a checkpoint holds its adapter already cut to the pruned ranks, and not the importance scores that decide the next "
+                                  "cuts, so no run can continue from it as if never stopped. Fix: train it again in one go (without --resume), or use lora or dora"}));
 
 # %% ../../nbs/16_adapters.ipynb #a51be6bc
 @torch.no_grad()

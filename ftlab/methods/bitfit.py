@@ -62,7 +62,9 @@ def apply_bitfit(model:nn.Module, cfg:BitFitConfig) -> nn.Module:
         if isinstance(m, nn.Linear) and n.split('.')[-1] in targets: m.bias.requires_grad_(True)
     return model
 
-register(Method('bitfit', BitFitConfig, apply_bitfit, 'bias_lr', True, 'BitFit: only bias terms train (zero biases added where missing)'));
+register(Method('bitfit', BitFitConfig, apply_bitfit, 'bias_lr', True, 'BitFit: only bias terms train (zero biases added where missing)',
+                cannot={'gguf': "it merges into a Llama with biases, which ftlab's GGUF writer does not take. Fix: keep the merged folder "
+                                "(ftlab export RUN --merged DIR) and convert it with llama.cpp's convert_hf_to_gguf.py"}));
 
 # %% ../../nbs/14_bitfit.ipynb #91fee93d
 def norm_layers(model:nn.Module) -> dict[str, nn.Module]:

@@ -208,5 +208,7 @@ def apply_prefix(model:nn.Module, cfg:PrefixConfig) -> nn.Module:
     return pm
 
 register(Method('prompt', PromptConfig, apply_prompt, 'prompt_lr', False, 'prompt tuning (peft): trainable virtual tokens at the input'))
-register(Method('ptuning', PTuningConfig, apply_ptuning, 'prompt_lr', False, 'P-tuning (peft): virtual tokens made by a small MLP'))
+register(Method('ptuning', PTuningConfig, apply_ptuning, 'prompt_lr', False, 'P-tuning (peft): virtual tokens made by a small MLP',
+                cannot={'resume': "peft saves P-tuning's virtual tokens as the prompt encoder's output, not the encoder (its MLP) that trains, "
+                                  "so a checkpoint cannot restore what was training. Fix: train it again in one go (without --resume), or use prompt tuning"}))
 register(Method('prefix', PrefixConfig, apply_prefix, 'prompt_lr', False, 'prefix tuning (peft): trainable keys and values in every layer'));

@@ -14,8 +14,8 @@ from ..train import Method, register
 # %% auto #0
 __all__ = ['NF4', 'INT4', 'FP4', 'nf4_levels', 'quantize_4bit', 'dequantize_4bit', 'pack', 'unpack', 'quant_error',
            'double_quantize', 'double_dequantize', 'bits_per_param', 'bnb_available', 'dequantize_bnb', 'QLoraConfig',
-           'is_4bit', 'to_4bit', 'to_nf4_float', 'guard_cpu_repack', 'apply_qlora', 'float_copy_of_4bit', 'lora_grads',
-           'merge_qlora_16bit']
+           'is_4bit', 'to_4bit', 'to_nf4_float', 'guard_cpu_repack', 'apply_qlora', 'dequantize_4bit_layers',
+           'qlora_base', 'float_copy_of_4bit', 'lora_grads', 'merge_qlora_16bit', 'as_float_lora']
 
 # %% ../../nbs/12_qlora.ipynb #b4f5e5a7
 def nf4_levels(offset:float=0.9677083) -> torch.Tensor:
@@ -136,14 +136,14 @@ def to_4bit(model:nn.Module, targets:list|None=None, double_quant:bool=True, com
         setattr(parent, name.split('.')[-1], q)
     return model
 
-def to_nf4_float(model:nn.Module, targets:list|None=None) -> nn.Module:
-    "Fallback without bitsandbytes: round the target linear weights to NF4 (with double-quantized absmax), kept in float."
+def to_nf4_float(model:nn.Module, targets:list|None=None, double_quant:bool=True) -> nn.Module:
+    "Round the target linear weights to NF4 (absmax double-quantized unless `double_quant=False`), kept in float: the fallback without bitsandbytes, and how a QLoRA run's base is rebuilt for loading and merging."
     targets = set(targets or find_target_modules(model))
     with torch.no_grad():
         for n, m in model.named_modules():
             if isinstance(m, nn.Linear) and n.split('.')[-1] in targets:
                 codes, absmax = quantize_4bit(m.weight)
-                m.weight.copy_(dequantize_4bit(codes, double_dequantize(*double_quantize(absmax))))
+                m.weight.copy_(dequantize_4bit(codes, double_dequantize(*double_quantize(absmax)) if double_quant else absmax))
     return model
 
 def guard_cpu_repack(model:nn.Module) -> int:
@@ -182,7 +182,22 @@ def apply_qlora(model:nn.Module, cfg:QLoraConfig) -> nn.Module:
     pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, task_type='CAUSAL_LM')
     return peft.get_peft_model(model, pcfg)
 
-register(Method('qlora', QLoraConfig, apply_qlora, 'lora_lr', True, 'QLoRA: LoRA over a frozen 4-bit NF4 base (bitsandbytes; own NF4 fallback)'));
+def dequantize_4bit_layers(model:nn.Module) -> nn.Module:
+    "Replace every bitsandbytes 4-bit linear layer of `model`, in place, by a float `nn.Linear` holding its dequantized weight: the same numbers, in a layer anything can merge into."
+    for name, m in [(n, m) for n, m in model.named_modules() if is_4bit(m)]:
+        lin = nn.Linear(m.in_features, m.out_features, bias=m.bias is not None, device='meta')
+        lin.weight = nn.Parameter(dequantize_bnb(m.weight.data, m.weight.quant_state).float(), requires_grad=False)
+        if m.bias is not None: lin.bias = nn.Parameter(m.bias.data.float(), requires_grad=False)
+        model.set_submodule(name, lin)
+    return model
+
+def qlora_base(model:nn.Module, cfg:QLoraConfig) -> nn.Module:
+    "A fresh float base rebuilt as the QLoRA run that trained on it saw it: quantized as training quantized it, then dequantized into float layers (LoRA merges into those)."
+    if bnb_available(): return dequantize_4bit_layers(to_4bit(model, cfg.targets, cfg.double_quant, getattr(torch, cfg.compute_dtype)))
+    return to_nf4_float(model, cfg.targets, cfg.double_quant)   # what apply_qlora trained on without bitsandbytes
+
+register(Method('qlora', QLoraConfig, apply_qlora, 'lora_lr', True, 'QLoRA: LoRA over a frozen 4-bit NF4 base (bitsandbytes; own NF4 fallback)',
+                prepare_base=qlora_base));
 
 # %% ../../nbs/12_qlora.ipynb #2bfced26
 def float_copy_of_4bit(model_4bit:nn.Module, float_base:nn.Module) -> nn.Module:
@@ -209,3 +224,14 @@ def merge_qlora_16bit(peft_model, float_base:nn.Module, dtype=torch.bfloat16) ->
             delta = m.scaling['default'] * (m.lora_B['default'].weight @ m.lora_A['default'].weight)
             merged.get_submodule(name.removeprefix('base_model.model.')).weight += delta
     return merged.to(dtype)
+
+# %% ../../nbs/12_qlora.ipynb #0ccfefc0
+def as_float_lora(peft_model):
+    "A copy of a QLoRA peft model whose 4-bit base layers are float `nn.Linear`s holding the dequantized weights, with the same LoRA weights: it computes the same, and `merge_and_unload` merges into the float copy of Q(W)."
+    import peft
+    pcfg = copy.deepcopy(peft_model.peft_config[peft_model.active_adapter])
+    lora = peft.get_peft_model_state_dict(peft_model)
+    base = dequantize_4bit_layers(copy.deepcopy(peft_model).unload())   # the LoRA wrappers removed, then the 4-bit layers
+    out = peft.get_peft_model(base, pcfg)
+    peft.set_peft_model_state_dict(out, lora)
+    return out
