@@ -108,6 +108,7 @@ class TrainConfig:
     autocast:bool = True         # bf16 (fp16 on old GPUs) autocast over fp32 weights
     recipe:bool|None = None      # ftlab.speed's GPU recipe (fused loss, regional compile, bf16 frozen base, fused AdamW); None: on when on CUDA
     packing:int = 0              # pack examples into rows of this many tokens, without padding (0: off; batch_size then counts rows)
+    optim:str|None = None        # a transformers optimizer name, e.g. 'paged_adamw_8bit' (CUDA only; 12_qlora); None: AdamW (fused on CUDA with the recipe)
 
     @classmethod
     def from_profile(cls, profile:Profile|str|None=None, method:str='lora', **kw) -> 'TrainConfig':
@@ -374,6 +375,8 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
     trainable, total = count_params(model)
     if trainable == 0: raise ValueError(f'method {method!r} left no trainable parameters: check its config ({method_cfg})')
     dev = get_device()
+    if cfg.optim and cfg.optim.startswith('paged') and dev.type != 'cuda':
+        raise ValueError(f'optim {cfg.optim!r} pages optimizer states between GPU memory and CPU RAM; on a CPU they are in RAM already, so there is nothing to page. Fix: drop optim (plain AdamW), or train on a GPU')
     half = autocast_dtype(dev) if cfg.autocast else None
     rc = _recipe(cfg, recipe, model, dev, half)
     if rc:
@@ -394,7 +397,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
         save_strategy='steps' if (cfg.save_every and run) else 'no', save_steps=cfg.save_every or 500, save_total_limit=2,
         bf16=half == torch.bfloat16, fp16=half == torch.float16, use_cpu=dev.type == 'cpu',
         dataloader_num_workers=0, remove_unused_columns=False, disable_tqdm=not progress,
-        optim='adamw_torch_fused' if (rc and rc.fused_adamw and dev.type == 'cuda') else 'adamw_torch')
+        optim=cfg.optim or ('adamw_torch_fused' if (rc and rc.fused_adamw and dev.type == 'cuda') else 'adamw_torch'))
     pad = tok.pad_token_id if tok is not None else (model.config.pad_token_id or 0)
     if cfg.packing:
         from ftlab.speed import pack, PackedCollator

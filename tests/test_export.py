@@ -102,3 +102,8 @@ def test_parse_modelfile_rejects_article_syntax():
     with pytest.raises(ExportError, match='unknown PARAMETER'): parse_modelfile('FROM ./m.gguf\nPARAMETER nonsense 1\n')
     with pytest.raises(ExportError, match='unterminated'): parse_modelfile('FROM ./m.gguf\nTEMPLATE """{{ .Prompt }}\n')
     with pytest.raises(ExportError, match='first instruction must be FROM'): parse_modelfile('PARAMETER stop "x"\n')
+
+def test_parse_modelfile_accepts_ollama_options():
+    "Ollama's runner and sampling options (and the older sampling ones it still takes) are accepted, not just the common few."
+    cmds = parse_modelfile('FROM ./m.gguf\nPARAMETER mirostat 2\nPARAMETER num_gpu 20\nPARAMETER num_thread 8\nPARAMETER presence_penalty 0.5\nPARAMETER typical_p 0.9\n')
+    assert [c for c, _ in cmds] == ['FROM'] + ['PARAMETER'] * 5
