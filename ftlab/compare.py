@@ -16,7 +16,7 @@ from .eval import heldout_loss, evaluate_style, evaluate_knowledge, table
 
 # %% auto #0
 __all__ = ['METRIC', 'COLUMNS', 'ORDERINGS', 'CompareConfig', 'score', 'export_check', 'trim_memory', 'run_method', 'compare',
-           'row_line', 'compare_table', 'budget', 'save_results', 'plot_compare', 'orderings', 'load_results',
+           'row_line', 'compare_table', 'budget', 'save_results', 'plot_compare', 'orderings', 'load_results', 'guide',
            'compare_main']
 
 # %% ../nbs/19_compare.ipynb #5c2ae00e
@@ -230,6 +230,76 @@ def load_results(path=None) -> dict|None:
         for p in (s, *s.parents):
             if (p/name).exists(): return json.loads((p/name).read_text())
     return None
+
+# %% ../nbs/19_compare.ipynb #9488bc58
+def _knowledge_sentence(svk:dict|None) -> str:
+    "What 11_lora measured about LoRA and new knowledge, read from bench/results/style_vs_knowledge.json."
+    if not svk: return 'LoRA against full fine-tuning on new facts is measured in 11_lora section 8 (run bench/style_vs_knowledge.py)'
+    run = {r['run']: r for r in svk['rows']}
+    lo, fu = run['LoRA on knowledge'], run['full on knowledge']
+    n = len(lo['answers']['facts'])
+    a, b = round(lo['fact_acc'] * n), round(fu['fact_acc'] * n)
+    verdict = (f'a gap of {b - a} question(s), within one seed\'s noise: at this scale LoRA is not weak at new facts' if b - a <= 2
+               else f'LoRA {b - a} questions behind')
+    return (f"11_lora section 8 measured it ({lo['steps']} steps each): on {n} paraphrased FAQ questions LoRA got {a} right, full fine-tuning {b}; "
+            f"{verdict}. Both recalled the facts far better on the questions they trained on ({lo['fact_acc_train']:.0%} and {fu['fact_acc_train']:.0%})")
+
+def guide(rows:list[dict],              # a comparison's rows (compare(), or the committed table)
+          svk:dict|None=None,           # bench/results/style_vs_knowledge.json (11_lora), for the knowledge row
+          metric:str='style_rate',      # the task metric column
+         ) -> str:
+    "The 'which method when' guide as a Markdown table: every number in it is read from `rows` or `svk`."
+    by = {r['method']: r for r in rows if not r.get('error')}
+    has = lambda *ms: all(m in by for m in ms)
+    pct = lambda m: f"{by[m]['trainable_pct']:.3g}%"
+    mib = lambda m: f"{by[m]['train_mem_mb']:,.0f} MiB"
+    met = lambda m: f"{by[m][metric]:.0%}"
+    hl = lambda m: f"{by[m]['heldout_loss']:.3f}"
+    gguf = lambda m: ('exports to GGUF' if by[m].get('gguf') else 'merges, but not into a model the GGUF writer takes' if by[m].get('mergeable')
+                      else 'cannot be merged, so it is never one GGUF file')
+    out = []
+    if has('lora', 'full'):
+        out.append(('change style, tone or format; a small model or a small GPU', '**LoRA** (低ランク適応)',
+                    f"{pct('lora')} of the weights train; training added {mib('lora')} here against full fine-tuning's {mib('full')}; "
+                    f"{metric.replace('_', ' ')} {met('base')} → {met('lora')} in {by['lora']['steps']} steps; it {gguf('lora')}"))
+    if has('qlora', 'lora'):
+        out.append(('the base model itself does not fit the GPU', '**QLoRA**',
+                    f"LoRA over a 4-bit NF4 base (12_qlora): {pct('qlora')} of the weights train (LoRA: {pct('lora')}); {metric.replace('_', ' ')} {met('qlora')} "
+                    f"against LoRA's {met('lora')}; on this CPU it saved no memory (training added {mib('qlora')}: 12_qlora section 7 says why); "
+                    f"merged into a float copy of its dequantized base, it {gguf('qlora')}"))
+    out.append(('teach new facts (an FAQ, a domain)', '**full fine-tuning** or **LoRA**, with more steps and data, or retrieval',
+                _knowledge_sentence(svk) + (f"; full fine-tuning trains {pct('full')} and added {mib('full')}" if has('full') else '')))
+    small = [m for m in ('prompt', 'prefix', 'bitfit', 'lntuning') if m in by]
+    if small and has('lora', 'base'):
+        moved = [m for m in small if by[m][metric] > by['base'][metric]]
+        out.append(('many tasks on one served base, the fewest trainable parameters', '**prompt / prefix tuning**, **BitFit**, **LayerNorm tuning**',
+                    '; '.join(f"{m}: {pct(m)}, added {mib(m)}, {metric.replace('_', ' ')} {met(m)}" for m in small)
+                    + f" (LoRA: {pct('lora')}, {mib('lora')}, {met('lora')}). Few parameters do not mean little memory: activations dominate. "
+                    + (f"{', '.join(moved)} moved the metric in {by[small[0]]['steps']} steps" if moved else 'none moved the metric in this budget')
+                    + '; prompt-learning methods cannot be merged'))
+    if has('dora', 'lora'):
+        out.append(("LoRA's budget, a slightly different update", '**DoRA**',
+                    f"LoRA on each weight row's direction plus a trained magnitude per row (16_adapters): {pct('dora')} against LoRA's {pct('lora')}; "
+                    f"held-out loss {hl('dora')} against {hl('lora')}, {metric.replace('_', ' ')} {met('dora')} against {met('lora')}; it {gguf('dora')}"))
+    tiny = [m for m in ('ia3', 'reft') if m in by]
+    if tiny and has('base'):
+        out.append(('the fewest parameters of all', ' and '.join(f'**{m}**' for m in tiny),
+                    '; '.join(f"{m}: {pct(m)} of the weights, held-out loss {hl('base')} → {hl(m)}, {metric.replace('_', ' ')} {met(m)}" for m in tiny)
+                    + '; a short budget may not move the metric (15_reft trains ReFT at its own learning rate); IA³ merges, ReFT (an edit of hidden states) cannot'))
+    if has('adapter', 'lora'):
+        out.append(('one small module per task, merging not needed', '**bottleneck adapter**',
+                    f"{pct('adapter')} of the weights, {metric.replace('_', ' ')} {met('adapter')} against LoRA's {met('lora')}; its layers stay in the model at inference and it {gguf('adapter')}"))
+    long = [m for m in ('adalora', 'relora') if m in by]
+    if long and has('base'):
+        out.append(('a rank budget spread by importance; updates beyond rank r', ' and '.join(f'**{m}**' for m in long),
+                    'built for long runs: AdaLoRA prunes ranks on a schedule that spans the run, ReLoRA merges and restarts its adapter; in this budget '
+                    + '; '.join(f"{m}: held-out loss {hl(m)}, {metric.replace('_', ' ')} {met(m)}" for m in long)))
+    ok = [m for m in by if by[m].get('gguf')]
+    out.append(('serve with llama.cpp or Ollama', 'a method whose row says **GGUF yes**',
+                f"here: {', '.join(sorted(ok)) or 'none'}; only a merged plain model is one GGUF file (18_gguf)"))
+    out.append(('several GPUs', 'any of the above through `accelerate launch` (20_scale_out)', 'the same `ftlab.train`; DDP when the training state fits one GPU, FSDP or ZeRO-3 when it does not'))
+    lines = ['| situation | pick | why (measured) |', '|---|---|---|'] + [f'| {a} | {b} | {c} |' for a, b, c in out]
+    return '\n'.join(lines)
 
 # %% ../nbs/19_compare.ipynb #ac29806b
 def compare_main(a) -> int:
