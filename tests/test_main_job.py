@@ -12,6 +12,10 @@ def test_main_job(tmp_path):
     ev = json.loads((run/'eval.json').read_text())
     print(r.stdout[-2000:])
     assert ev['metric'] == 'style_rate'
+    # Measured 2026-11-30 (2-core AMD EPYC with AVX512-BF16, ci profile, 16 held-out prompts), in both precisions:
+    #   bf16 autocast (native): style 0% -> 94% (15/16), content F1 0.45, loss 2.30 -> 0.65
+    #   fp32 (FTLAB_CPU_BF16=0): style 0% -> 94% (15/16), content F1 0.41, loss 2.31 -> 0.65
+    # so the margins are: 0.80 allows two more misses than measured (13/16); 0.35 sits 0.06 under the lower F1.
     assert ev['before'] <= 0.10, ev['before']
     assert ev['after'] >= 0.80, ev['after']
     assert ev['content_f1'] >= 0.35, ev['content_f1']

@@ -33,12 +33,13 @@ def test_returned_model_is_the_saved_run(name, tmp_path, tok, monkeypatch):
 def test_plain_forward_restores_the_class_forward(tok):
     "What accelerate's mixed precision adds (an autocast forward and an fp32 cast of the outputs) is removed; a model without it is left as it is."
     from accelerate import Accelerator
-    from accelerate.utils import AutocastKwargs
     m, _ = tiny_model(tokenizer=tok)
     x = torch.tensor([[1, 5, 9, 13]])
     with torch.no_grad(): ref = m(input_ids=x).logits
-    acc = Accelerator(cpu=True, mixed_precision='bf16')
-    wrapped = acc.prepare_model(m)
+    from accelerate.state import AcceleratorState
+    AcceleratorState._reset_state(True)   # accelerate's state is per process: a Trainer in this worker may have set it already
+    try: wrapped = Accelerator(cpu=True, mixed_precision='bf16').prepare_model(m)
+    finally: AcceleratorState._reset_state(True)
     assert 'forward' in wrapped.__dict__
     with torch.no_grad(): assert not torch.equal(wrapped(input_ids=x).logits, ref)   # bf16 inside
     back = plain_forward(wrapped)
