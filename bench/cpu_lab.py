@@ -6,10 +6,12 @@
 
 Runs one thing at a time (two trainings on 2 cores thrash). Writes bench/results/cpu_lab.json.
 """
-import argparse, json, os, platform, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+from _common import provenance   # bench/_common.py
 
 def run(cmd, env):
     t = time.perf_counter()
@@ -40,8 +42,7 @@ def main(argv=None):
                           peak_mem_mb=round(ev['train']['peak_mem_mb']))
         rows.append(row); print(row, flush=True)
     print('\n| what | seconds | ok |\n|---|---|---|\n' + '\n'.join(f"| {r['what']} | {r['seconds']} | {r['ok']} |" for r in rows))
-    out = {'profile': a.profile, 'machine': {'cpus': os.cpu_count(), 'platform': platform.platform()},
-           'when': time.strftime('%Y-%m-%d %H:%M:%S'), 'rows': rows}
+    out = {'profile': a.profile, **provenance(), 'rows': rows}
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(out, indent=2))
     print(f'wrote {a.out}')
