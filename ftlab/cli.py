@@ -8,33 +8,15 @@ import argparse, json, os, sys, time, traceback
 from dataclasses import asdict, fields
 from pathlib import Path
 from .core import get_profile, data_dir, runs_dir, safe_name, versions, set_threads, seed_everything
-from .data import DataError, load_records, load_data
+from .data import DataError, load_records, load_data, TASKS, UsageError, task_paths
 from .models import ModelError, load_model, load_tokenizer, DEFAULT_MODEL
-from .train import METHODS, load_methods, TrainConfig, RunExistsError, TrainingInterrupted, get_method, prepare_run_dir, train, write_json
+from .train import load_methods, TrainConfig, RunExistsError, TrainingInterrupted, get_method, train, write_json, restore_method, load_run
 from .eval import evaluate_style, evaluate_knowledge, table, plot_before_after
 from .env import doctor, exit_status
 from .export import ExportError, export_run, FTYPES, QUANTS
 
 # %% auto #0
-__all__ = ['TASKS', 'UsageError', 'task_paths', 'finetune', 'restore_method', 'load_run', 'main']
-
-# %% ../nbs/06_cli.ipynb #af0fdd18
-TASKS = {
-    'style':     dict(train='style/train.jsonl',     heldout='style/heldout.jsonl',     metric='style'),
-    'style_ja':  dict(train='style_ja/train.jsonl',  heldout='style_ja/heldout.jsonl',  metric='style'),
-    'knowledge': dict(train='knowledge/train.jsonl', heldout='knowledge/heldout.jsonl', metric='knowledge'),
-}
-
-class UsageError(ValueError):
-    "Bad command-line input; the message says what to do."
-
-def task_paths(task:str|None, data=None, eval_data=None) -> tuple[Path, Path|None, str]:
-    "Training file, held-out file and metric for a task (explicit paths win)."
-    if task is not None and task not in TASKS: raise UsageError(f"unknown task {task!r}: choose one of {', '.join(TASKS)}")
-    t = TASKS[task or 'style']
-    train_p = Path(data) if data else data_dir()/t['train']
-    held = Path(eval_data) if eval_data else (data_dir()/t['heldout'] if not data else None)
-    return train_p, held, t['metric']
+__all__ = ['finetune', 'main']
 
 # %% ../nbs/06_cli.ipynb #44148dee
 def _evaluate(model, tok, metric, held, prof, base_answers=None):
@@ -134,44 +116,6 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument('--max-new-tokens', type=int); c.add_argument('--no-export-check', action='store_true', help='skip merging each result and checking it for GGUF')
     c.add_argument('--out', help='folder for compare.json, compare.csv and compare.png (default runs/compare-<time>)')
     return ap
-
-# %% ../nbs/06_cli.ipynb #a9f4f802
-def restore_method(model, folder, method:str, method_cfg:dict):
-    "Re-attach a method whose modules a plain `from_pretrained` drops (ReFT's interventions, bottleneck adapters), then load their saved weights."
-    from safetensors import safe_open
-    try: meth = get_method(method)
-    except ValueError: return model
-    if meth.mergeable: return model   # a mergeable method's result is plain weights (full, bitfit, relora...)
-    files = sorted(Path(folder).glob('*.safetensors'))
-    keys = {k: f for f in files for k in safe_open(str(f), 'pt').keys()}
-    extra = set(keys) - set(model.state_dict())
-    if not extra: return model
-    model = meth.apply(model, meth.config(**method_cfg))
-    sd = {}
-    for k in extra:
-        with safe_open(str(keys[k]), 'pt') as f: sd[k] = f.get_tensor(k)
-    if bad := model.load_state_dict(sd, strict=False).unexpected_keys: raise UsageError(f'{folder}: weights {bad[:3]} fit no module of method {method!r}. Fix: load it with the ftlab version that trained it')
-    return model
-
-def load_run(run) -> tuple:
-    "`(model, tokenizer, config)` of a run folder written by `ftlab train`."
-    run = Path(run)
-    cfg_p = run/'config.json'
-    if not cfg_p.exists(): raise UsageError(f'{run}: not a run folder (no config.json). Fix: pass a folder written by ftlab train')
-    cfg = json.loads(cfg_p.read_text())
-    if (run/'model').is_dir():
-        m, tok = load_model(str(run/'model'))
-        m = restore_method(m, run/'model', cfg.get('method', 'full'), cfg.get('method_cfg') or {})
-    elif (run/'adapter').is_dir():
-        import peft
-        load_methods()  # method modules set up what their adapters need (ftlab.methods.prompt fixes peft generation)
-        m, tok = load_model(cfg.get('model') or DEFAULT_MODEL)
-        try: meth = get_method(cfg.get('method', 'lora'))
-        except ValueError: meth = None
-        if meth and meth.prepare_base: m = meth.prepare_base(m, meth.config(**(cfg.get('method_cfg') or {})))   # e.g. QLoRA's NF4-rounded base
-        m = peft.PeftModel.from_pretrained(m, str(run/'adapter'))
-    else: raise UsageError(f'{run}: the run has no adapter/ or model/ (unfinished?). Fix: --resume it with ftlab train, or train again')
-    return m, tok, cfg
 
 # %% ../nbs/06_cli.ipynb #ceac9610
 def _run(a) -> int:

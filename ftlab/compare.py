@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from .core import get_profile, versions
 from .models import DEFAULT_MODEL, TINY_MODEL, load_model, load_tokenizer
-from .data import load_data, load_records, detect_format
+from .data import load_data, load_records, detect_format, task_paths, UsageError, TASKS
 from .train import METHODS, Method, load_methods, get_method, TrainConfig, train
 from .eval import heldout_loss, evaluate_style, evaluate_knowledge, table
 
@@ -24,7 +24,7 @@ __all__ = ['METRIC', 'COLUMNS', 'ORDERINGS', 'CompareConfig', 'score', 'export_c
 class CompareConfig:
     "One budget for every method: the same model, data, steps and evaluation."
     model:str = DEFAULT_MODEL        # 'default', 'tiny', a folder or a hub id
-    task:str = 'style'               # a task of ftlab.cli.TASKS: 'style' (held-out style rate) or 'knowledge' (fact accuracy on paraphrased questions)
+    task:str = 'style'               # a task of ftlab.data.TASKS: 'style' (held-out style rate) or 'knowledge' (fact accuracy on paraphrased questions)
     profile:str|None = None          # ci, cpu or gpu: batch size, max_len and each method's learning rate (None: FTLAB_PROFILE, else by hardware)
     steps:int|None = None            # optimizer steps for every method (None: the profile's)
     batch_size:int|None = None       # examples per step (None: the profile's)
@@ -40,7 +40,7 @@ class CompareConfig:
         return TrainConfig.from_profile(get_profile(self.profile), method, **kw)
 
 # %% ../nbs/19_compare.ipynb #baac0918
-METRIC = {'style': 'style_rate', 'knowledge': 'fact_accuracy'}   # task metric (ftlab.cli.task_paths) -> the score's key
+METRIC = {'style': 'style_rate', 'knowledge': 'fact_accuracy'}   # task metric (ftlab.data.task_paths) -> the score's key
 
 def score(model, tok, held:list[dict], metric:str='style', max_len:int=160, max_new_tokens:int=48, batch_size:int=24,
           base_answers:list|None=None) -> dict:
@@ -117,7 +117,6 @@ def compare(cc:CompareConfig|None=None,  # the budget (None: CompareConfig())
             log=print,                    # one line per row (None: silent)
            ) -> list[dict]:
     "Train every method under one budget; one row each (trainable %, memory, time, tokens/s, held-out metric, merge/GGUF)."
-    from ftlab.cli import task_paths
     cc = cc or CompareConfig()
     prof = get_profile(cc.profile)
     names = sorted(load_methods()) if methods is None else list(methods)
@@ -304,7 +303,6 @@ def guide(rows:list[dict],              # a comparison's rows (compare(), or the
 # %% ../nbs/19_compare.ipynb #ac29806b
 def compare_main(a) -> int:
     "`ftlab compare` (parsed arguments `a` of ftlab.cli): run, print the table and orderings, write JSON/CSV/PNG."
-    from ftlab.cli import UsageError, TASKS
     from ftlab.core import runs_dir, safe_name
     if a.task not in TASKS: raise UsageError(f"unknown task {a.task!r}: choose one of {', '.join(TASKS)}")
     cc = CompareConfig(a.model, a.task, a.profile, a.steps, a.batch_size, a.n_train, a.n_eval, a.max_new_tokens, check_export=not a.no_export_check)

@@ -8,10 +8,12 @@ import csv, io, json, re
 from dataclasses import dataclass
 from pathlib import Path
 import torch
+from .core import data_dir
 
 # %% auto #0
-__all__ = ['SUFFIXES', 'CSV_FORMATS', 'FORMATS', 'ROLES', 'DataError', 'read_records', 'detect_format', 'validate',
-           'load_records', 'to_messages', 'encode_chat', 'encode_text', 'encode', 'load_data', 'Collator']
+__all__ = ['SUFFIXES', 'CSV_FORMATS', 'FORMATS', 'ROLES', 'TASKS', 'DataError', 'read_records', 'detect_format', 'validate',
+           'load_records', 'to_messages', 'encode_chat', 'encode_text', 'encode', 'load_data', 'Collator', 'UsageError',
+           'task_paths']
 
 # %% ../nbs/03_data.ipynb #6b3642a5
 class DataError(ValueError):
@@ -210,3 +212,21 @@ class Collator:
             k = len(b['input_ids'])
             ids[i, :k] = torch.tensor(b['input_ids']); labels[i, :k] = torch.tensor(b['labels']); mask[i, :k] = 1
         return {'input_ids': ids, 'labels': labels, 'attention_mask': mask}
+
+# %% ../nbs/03_data.ipynb #af0fdd18
+TASKS = {
+    'style':     dict(train='style/train.jsonl',     heldout='style/heldout.jsonl',     metric='style'),
+    'style_ja':  dict(train='style_ja/train.jsonl',  heldout='style_ja/heldout.jsonl',  metric='style'),
+    'knowledge': dict(train='knowledge/train.jsonl', heldout='knowledge/heldout.jsonl', metric='knowledge'),
+}
+
+class UsageError(ValueError):
+    "Bad command-line input; the message says what to do."
+
+def task_paths(task:str|None, data=None, eval_data=None) -> tuple[Path, Path|None, str]:
+    "Training file, held-out file and metric for a task (explicit paths win)."
+    if task is not None and task not in TASKS: raise UsageError(f"unknown task {task!r}: choose one of {', '.join(TASKS)}")
+    t = TASKS[task or 'style']
+    train_p = Path(data) if data else data_dir()/t['train']
+    held = Path(eval_data) if eval_data else (data_dir()/t['heldout'] if not data else None)
+    return train_p, held, t['metric']

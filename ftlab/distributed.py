@@ -56,7 +56,7 @@ def digest(state:dict[str, torch.Tensor]) -> str:
 # %% ../nbs/20_scale_out.ipynb #20a5ce95
 def worker(argv:list|None=None) -> dict:
     "Train as `python -m ftlab.distributed ARGS` says; write this process's rank<k>.json and rank<k>.pt; return the JSON's dict."
-    from ftlab.cli import task_paths
+    from ftlab.data import task_paths
     from ftlab.models import load_model, load_tokenizer, tiny_model
     from ftlab.data import load_data
     from ftlab.train import TrainConfig, train

@@ -8,6 +8,7 @@ import json, os, re, shutil, time, ctypes, tempfile
 from pathlib import Path
 import numpy as np
 import torch
+from .train import get_method, load_run
 
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS', 'PROMPT_LEARNING', 'MODELFILE_COMMANDS',
@@ -269,7 +270,6 @@ def _peft_type(adapter:Path) -> str|None:
 
 def check_run(run) -> dict:
     "The config of a run folder that can be exported, or an ExportError naming the fix."
-    from ftlab.train import get_method
     run = Path(run)
     cfg = json.loads((run/'config.json').read_text())
     try: meth = get_method(cfg.get('method', 'lora'))
@@ -302,7 +302,6 @@ def export_run(src,                 # a run folder written by ftlab train, or a 
         if 'architectures' in json.loads((src/'config.json').read_text()): folder = src; check_folder(folder)
         else:
             check_run(src)
-            from ftlab.cli import load_run
             m, tok, _ = load_run(src)
             folder = merge_adapter(m, tok, Path(merged) if merged else work/'merged')
             log(f'merged into {folder}')

@@ -11,14 +11,14 @@ from typing import Callable
 import torch
 from torch import nn
 from .core import Profile, get_profile, get_device, autocast_dtype, runs_dir, safe_name, versions, seed_everything
-from .models import count_params, find_target_modules
-from .data import Collator, load_data
+from .models import count_params, find_target_modules, load_model, DEFAULT_MODEL
+from .data import Collator, load_data, UsageError
 
 # %% auto #0
 __all__ = ['METHODS', 'Method', 'register', 'load_methods', 'get_method', 'FullConfig', 'apply_full', 'LoraConfig', 'apply_lora',
            'TrainConfig', 'RunExistsError', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'PeakMemory',
            'CountingCollator', 'RunResult', 'smooth', 'plot_losses', 'TrainingInterrupted', 'answer_loss', 'train',
-           'plain_forward', 'tempfile_dir', 'save_result']
+           'plain_forward', 'tempfile_dir', 'save_result', 'restore_method', 'load_run']
 
 # %% ../nbs/04_train.ipynb #519b51b6
 @dataclass
@@ -475,3 +475,41 @@ def save_result(model, run:Path, tok=None, method:str='lora'):
     if (run/name).exists(): shutil.rmtree(run/name)
     os.replace(tmp, run/name)
     return run/name
+
+# %% ../nbs/04_train.ipynb #a9f4f802
+def restore_method(model, folder, method:str, method_cfg:dict):
+    "Re-attach a method whose modules a plain `from_pretrained` drops (ReFT's interventions, bottleneck adapters), then load their saved weights."
+    from safetensors import safe_open
+    try: meth = get_method(method)
+    except ValueError: return model
+    if meth.mergeable: return model   # a mergeable method's result is plain weights (full, bitfit, relora...)
+    files = sorted(Path(folder).glob('*.safetensors'))
+    keys = {k: f for f in files for k in safe_open(str(f), 'pt').keys()}
+    extra = set(keys) - set(model.state_dict())
+    if not extra: return model
+    model = meth.apply(model, meth.config(**method_cfg))
+    sd = {}
+    for k in extra:
+        with safe_open(str(keys[k]), 'pt') as f: sd[k] = f.get_tensor(k)
+    if bad := model.load_state_dict(sd, strict=False).unexpected_keys: raise UsageError(f'{folder}: weights {bad[:3]} fit no module of method {method!r}. Fix: load it with the ftlab version that trained it')
+    return model
+
+def load_run(run) -> tuple:
+    "`(model, tokenizer, config)` of a run folder written by `ftlab train`."
+    run = Path(run)
+    cfg_p = run/'config.json'
+    if not cfg_p.exists(): raise UsageError(f'{run}: not a run folder (no config.json). Fix: pass a folder written by ftlab train')
+    cfg = json.loads(cfg_p.read_text())
+    if (run/'model').is_dir():
+        m, tok = load_model(str(run/'model'))
+        m = restore_method(m, run/'model', cfg.get('method', 'full'), cfg.get('method_cfg') or {})
+    elif (run/'adapter').is_dir():
+        import peft
+        load_methods()  # method modules set up what their adapters need (ftlab.methods.prompt fixes peft generation)
+        m, tok = load_model(cfg.get('model') or DEFAULT_MODEL)
+        try: meth = get_method(cfg.get('method', 'lora'))
+        except ValueError: meth = None
+        if meth and meth.prepare_base: m = meth.prepare_base(m, meth.config(**(cfg.get('method_cfg') or {})))   # e.g. QLoRA's NF4-rounded base
+        m = peft.PeftModel.from_pretrained(m, str(run/'adapter'))
+    else: raise UsageError(f'{run}: the run has no adapter/ or model/ (unfinished?). Fix: --resume it with ftlab train, or train again')
+    return m, tok, cfg

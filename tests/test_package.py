@@ -19,3 +19,16 @@ def test_qlora_fallback_from_the_package():
             'm = to_nf4_float(tiny_model()[0]); print("ok")')
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and r.stdout.strip().endswith('ok'), r.stderr[-2000:]
+
+def test_layers_point_down():
+    "No ftlab module imports ftlab.cli, at the top or inside a function (DESIGN.md: the CLI is the top layer, a thin shell)."
+    import ast
+    bad = []
+    for f in sorted((ROOT/'ftlab').rglob('*.py')):
+        if f.name in ('cli.py', '_modidx.py'): continue
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                mod = ('.' * node.level) + (node.module or '')
+                if mod in ('ftlab.cli', '.cli', '..cli') or (mod in ('ftlab', '.') and any(a.name == 'cli' for a in node.names)): bad.append(f'{f.relative_to(ROOT)}:{node.lineno}')
+            elif isinstance(node, ast.Import) and any(a.name == 'ftlab.cli' for a in node.names): bad.append(f'{f.relative_to(ROOT)}:{node.lineno}')
+    assert not bad, f'imports of ftlab.cli below it: {bad}'
