@@ -10,12 +10,12 @@ scored on the held-out split. Each method holds an flock on --lock while it runs
 The table is rewritten after every method (an interrupted run keeps what it measured); rows of an earlier run with the same
 budget are kept unless rerun. Prints the table; writes compare.json, compare.csv and compare.png under --out.
 """
-import argparse, contextlib, fcntl, json, os, sys, time
+import argparse, json, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from _common import locked   # bench/_common.py
+from _common import locked, provenance   # bench/_common.py
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -57,7 +57,7 @@ def main(argv=None):
             print(row_line(r) if r['method'] != 'base' else f"base       held-out loss {r['heldout_loss']:.3f}", flush=True)
         base = next(r for r in rows if r['method'] == 'base')
         rows = [base] + sorted((r for r in rows if r['method'] != 'base'), key=lambda r: r['method'])
-        save_results(rows, out, cc, {'command': command})
+        save_results(rows, out, cc, {**provenance(), 'command': command})
     plot_compare(rows, out/'compare.png', f"{cc.model}: {a.steps} steps of {a.batch_size}, {a.task}")
     print('\n' + compare_table(rows))
     for c in orderings(rows): print(f"{'ok  ' if c['holds'] else 'FAIL'} {c['rule']}: {c['a']:,.1f} vs {c['b']:,.1f}")

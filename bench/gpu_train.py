@@ -21,7 +21,7 @@ tokens (data/style, tokenized) with the baseline and the recipe, and compares th
 
 Writes bench/results/gpu_train/latest.json (or --out), after every row, and prints a table with the ratios.
 """
-import argparse, contextlib, json, math, os, platform, sys, time
+import argparse, json, math, platform, sys, time
 from dataclasses import replace
 from pathlib import Path
 import torch

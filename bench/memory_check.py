@@ -9,7 +9,7 @@ second half): on a GPU the peak of torch.cuda.max_memory_allocated (compared wit
 on a CPU the peak resident memory less what the process held before loading the model. Exit status 1 if any ratio is
 outside 1 +- tol (default 0.25 on a CPU, 0.15 on a GPU). Writes bench/results/memory_check_<device>.json.
 """
-import argparse, json, os, platform, sys, time
+import argparse, json, platform, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def main(argv=None):
                          'ratio': round(r, 3), 'ok': abs(r - 1) <= tol, 'measured_as': meas['kind'], 's_per_step': round(meas['s_per_step'], 2),
                          'parts_mib': {k: round(v, 1) for k, v in est.items() if k != 'total'}})
             x = rows[-1]; print(f"{m:6} {b:3}x{s:<5} estimate {x['estimate_mib']:9.0f} MiB  measured {x['measured_mib']:9.0f} MiB  ratio {r:5.2f}  {'ok' if x['ok'] else 'OUT'}", flush=True)
-    print(f'\n| method | batch x seq | estimate MiB | measured MiB | ratio |\n|---|---|---|---|---|\n' +
+    print('\n| method | batch x seq | estimate MiB | measured MiB | ratio |\n|---|---|---|---|---|\n' +
           '\n'.join(f"| {r['method']} | {r['batch']}x{r['seq_len']} | {r['estimate_mib']:.0f} | {r['measured_mib']:.0f} | {r['ratio']:.2f} |" for r in rows))
     name = torch.cuda.get_device_name(0) if dev == 'cuda' else platform.processor() or platform.machine()
     out = {'device': dev, 'device_name': name, 'tolerance': tol, 'model': a.model, 'compute_dtype': cdt, 'shape': model_shape(cfg),

@@ -9,12 +9,12 @@ through ftlab.train and scored on the held-out style questions (style_rate) and 
 questions (fact_accuracy); see `style_vs_knowledge` in nbs/11_lora.ipynb. Each arm holds an flock on --lock while it
 runs, so other jobs sharing the machine interleave between arms. Prints the table, writes bench/results/style_vs_knowledge.json.
 """
-import argparse, contextlib, fcntl, json, os, platform, sys, time
+import argparse, json, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from _common import locked   # bench/_common.py
+from _common import locked, provenance   # bench/_common.py
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -26,7 +26,7 @@ def main(argv=None):
     ap.add_argument('--out', default=str(ROOT/'bench'/'results'/'style_vs_knowledge.json'))
     a = ap.parse_args(argv)
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-    from ftlab.core import get_profile, set_threads, versions
+    from ftlab.core import get_profile, set_threads
     from ftlab.models import DEFAULT_MODEL, resolve_model
     from ftlab.methods.lora import SVK_ARMS, style_vs_knowledge, svk_table
     set_threads()
@@ -36,8 +36,7 @@ def main(argv=None):
     def write():  # after every arm, so an interrupted run keeps what it measured
         out = {'claim': 'LoRA is good at style and weak at new knowledge', 'model': Path(resolve_model(DEFAULT_MODEL)).name,
                'profile': prof.name, 'steps': a.steps, 'batch_size': prof.batch_size, 'n_eval': a.n_eval, 'seconds': round(time.time() - t0), 'busy_seconds': sum(r['arm_s'] for r in rows),
-               'when': time.strftime('%Y-%m-%d %H:%M:%S'), 'machine': {'cpus': os.cpu_count(), 'platform': platform.platform()},
-               'versions': versions(), 'command': 'python bench/style_vs_knowledge.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
+               **provenance(), 'command': 'python bench/style_vs_knowledge.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
                'rows': rows}
         Path(a.out).parent.mkdir(parents=True, exist_ok=True)
         Path(a.out).write_text(json.dumps(out, indent=1, ensure_ascii=False, default=str) + '\n')
