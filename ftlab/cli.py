@@ -4,19 +4,18 @@
 
 # %% ../nbs/06_cli.ipynb #23d9d151
 from __future__ import annotations
-import argparse, json, os, sys, time, traceback
-from dataclasses import asdict, fields
+import argparse, json, sys, time
 from pathlib import Path
-from .core import get_profile, data_dir, runs_dir, safe_name, versions, set_threads, seed_everything
+from .core import get_profile, runs_dir, safe_name, set_threads, seed_everything
 from .data import DataError, load_records, load_data, TASKS, UsageError, task_paths
 from .models import ModelError, load_model, load_tokenizer, DEFAULT_MODEL
-from .train import load_methods, TrainConfig, RunExistsError, TrainingInterrupted, get_method, train, write_json, restore_method, load_run
+from .train import load_methods, TrainConfig, RunExistsError, TrainingInterrupted, get_method, train, write_json, load_run
 from .eval import evaluate_style, evaluate_knowledge, table, plot_before_after
 from .env import doctor, exit_status
 from .export import ExportError, export_run, FTYPES, QUANTS
 
 # %% auto #0
-__all__ = ['finetune', 'main']
+__all__ = ['finetune', 'method_args', 'main']
 
 # %% ../nbs/06_cli.ipynb #44148dee
 def _evaluate(model, tok, metric, held, prof, base_answers=None):
@@ -31,8 +30,7 @@ def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None
     try:
         meth = get_method(method)
         if resume: meth.check('resume')
-        mcfg = meth.config(**{k: v for k, v in (method_kw or {}).items() if v is not None and k in {f.name for f in fields(meth.config)}})
-        if hasattr(mcfg, 'r') and mcfg.r < 1: raise UsageError(f'rank must be at least 1, got {mcfg.r}')
+        mcfg = meth.make_config(**{k: v for k, v in (method_kw or {}).items() if v is not None})
         cfg = TrainConfig.from_profile(prof, method, **{k: v for k, v in train_kw.items() if v is not None}).check()
         train_p, held_p, metric = task_paths(task, data, eval_data)
     except (ValueError, TypeError) as e: raise UsageError(str(e)) from None
@@ -86,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument('--steps', type=int); t.add_argument('--batch-size', type=int); t.add_argument('--lr', type=float)
     t.add_argument('--max-len', type=int, help='longest example in tokens'); t.add_argument('--seed', type=int)
     t.add_argument('--save-every', type=int, help='checkpoint every N steps (for --resume)')
-    t.add_argument('--rank', type=int, help='LoRA rank r'); t.add_argument('--alpha', type=int, help='LoRA alpha')
+    t.add_argument('--rank', type=int, help='LoRA rank r (= --method-arg r=N)'); t.add_argument('--alpha', type=int, help='LoRA alpha (= --method-arg alpha=N)')
+    t.add_argument('--method-arg', action='append', default=[], metavar='KEY=VALUE', help="set any option of the method's config (repeatable), e.g. r=4, targets=q_proj,v_proj; a wrong key lists the valid ones")
     t.add_argument('--on-too-long', default='error', choices=['error', 'drop', 'truncate'], help='what to do with examples over --max-len')
     t.add_argument('--out', help='run folder (default runs/<method>-<task>-<time>)')
     t.add_argument('--overwrite', action='store_true', help='replace an existing run folder')
@@ -118,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 # %% ../nbs/06_cli.ipynb #ceac9610
+def method_args(pairs:list[str]) -> dict:
+    "`['r=4', 'targets=q_proj,v_proj']` as a dict of strings (each method parses them by its config's types)."
+    if bad := [p for p in pairs if '=' not in p]: raise UsageError(f"--method-arg takes KEY=VALUE, got {bad[0]!r}. Fix: e.g. --method-arg r=4")
+    return dict(p.split('=', 1) for p in pairs)
+
 def _run(a) -> int:
     if a.cmd == 'doctor':
         checks = doctor(a.profile)
@@ -127,7 +131,7 @@ def _run(a) -> int:
         return exit_status(checks)
     if a.cmd == 'train':
         finetune(a.method, a.task, a.data, a.eval_data, a.model, a.profile, a.out, a.overwrite, a.resume, not a.no_eval, a.on_too_long,
-                 a.allow_pickle, a.trust_remote_code, method_kw={'r': a.rank, 'alpha': a.alpha},
+                 a.allow_pickle, a.trust_remote_code, method_kw={'r': a.rank, 'alpha': a.alpha, **method_args(a.method_arg)},
                  steps=a.steps, batch_size=a.batch_size, lr=a.lr, max_len=a.max_len, seed=a.seed, save_every=a.save_every)
         return 0
     prof = get_profile(a.profile if a.cmd == 'eval' else None)

@@ -5,13 +5,13 @@
 # %% ../nbs/19_compare.ipynb #8b8a0014
 from __future__ import annotations
 import copy, csv, ctypes, gc, json, os, platform, tempfile, time
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 from .core import get_profile, versions
 from .models import DEFAULT_MODEL, TINY_MODEL, load_model, load_tokenizer
 from .data import load_data, load_records, detect_format, task_paths, UsageError, TASKS
-from .train import METHODS, Method, load_methods, get_method, TrainConfig, train
+from .train import METHODS, load_methods, get_method, TrainConfig, train
 from .eval import heldout_loss, evaluate_style, evaluate_knowledge, table
 
 # %% auto #0

@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')  # 2 shared cores: busy-waiting OpenMP threads slow torch 10x
 os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')
-import json, math, platform, random, re, sys, time, contextlib
-from dataclasses import dataclass, asdict, field, replace
+import math, platform, random, re, contextlib
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch

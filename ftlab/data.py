@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_data.ipynb #93e8114a
 from __future__ import annotations
-import csv, io, json, re
+import csv, io, json
 from dataclasses import dataclass
 from pathlib import Path
 import torch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_scale_out.ipynb #3ceda154
 from __future__ import annotations
-import argparse, hashlib, json, os, socket, subprocess, sys, time
+import argparse, hashlib, json, os, socket, subprocess, sys
 from pathlib import Path
 import torch
 from .core import get_profile, set_threads

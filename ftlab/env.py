@@ -11,8 +11,8 @@ from .core import versions, get_profile, get_device, precision
 
 # %% auto #0
 __all__ = ['LLAMA_FIX', 'BYTES', 'OPTIMIZER_BYTES', 'RUNTIME_MIB', 'OVERHEAD', 'GPUS', 'check', 'exit_status', 'tested_ranges',
-           'in_range', 'bnb_matmul_check', 'llama_cpp_check', 'doctor', 'model_shape', 'estimate_memory',
-           'measure_peak', 'compare', 'fits_on']
+           'in_range', 'bnb_matmul_check', 'bnb_check_apart', 'llama_cpp_check', 'doctor', 'model_shape',
+           'estimate_memory', 'measure_peak', 'compare', 'fits_on']
 
 # %% ../nbs/01_env.ipynb #d7e3c961
 def check(name:str, ok:bool, detail, fix:str='', needed:bool=True) -> dict:
@@ -60,6 +60,14 @@ def bnb_matmul_check(device:str|None=None) -> tuple[bool, str]:
         err = (lin(x).float() - x @ w_hat.T).abs().max().item()
         return err < 1e-3, f'bitsandbytes {bnb.__version__}: 4-bit NF4 matmul on {dev} ok (max error {err:.1e})'
     except Exception as e: return False, f'{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ""}'
+
+def bnb_check_apart(timeout:int=300) -> tuple[bool, str]:
+    "`bnb_matmul_check` in a fresh process, so the doctor never imports bitsandbytes itself (and a crash in it is reported, not suffered)."
+    code = 'import json; from ftlab.env import bnb_matmul_check; print("RESULT", json.dumps(bnb_matmul_check()))'
+    try: r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired: return False, f'a 4-bit matmul took over {timeout}s'
+    line = [l for l in r.stdout.splitlines() if l.startswith('RESULT ')]
+    return tuple(json.loads(line[-1][7:])) if line else (False, f'the check crashed (exit {r.returncode}): {r.stderr.strip()[-160:]}')
 
 LLAMA_FIX = 'CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" pip install --no-cache-dir --force-reinstall --no-deps llama-cpp-python'
 
@@ -119,7 +127,7 @@ def doctor(profile:str|None=None) -> list[dict]:
     spec = rng.get('bitsandbytes', '')
     if v['bitsandbytes'] is None: out.append(check('bitsandbytes', False, 'missing (QLoRA falls back to ftlab\'s own NF4)', f'pip install "bitsandbytes{spec}"', needed=False))
     else:
-        ok, detail = bnb_matmul_check()
+        ok, detail = bnb_check_apart()
         out.append(check('bitsandbytes', ok and in_range(v['bitsandbytes'], spec), f'{detail} (tested {spec})', f'pip install "bitsandbytes{spec}"', needed=False))
     ok, detail, fix = llama_cpp_check()
     out.append(check('llama.cpp bindings', ok, detail, fix, needed=False))

@@ -4,11 +4,11 @@
 
 # %% ../nbs/05_eval.ipynb #8f5b369e
 from __future__ import annotations
-import math, re
+import re
 from collections import Counter
 import torch
-from .core import get_device, autocast
-from .data import Collator, encode, to_messages
+from .core import autocast
+from .data import Collator, encode
 
 # %% auto #0
 __all__ = ['generate', 'sentences', 'is_styled', 'style_rate', 'strip_style', 'token_f1', 'content_f1', 'fact_right',

@@ -35,7 +35,6 @@ def merged_model(model):
 
 def merge_adapter(model, tok, out, dtype:torch.dtype=torch.float16) -> Path:
     "Fold a LoRA (or any mergeable peft adapter) into the base weights; save them in 16 bits with the tokenizer files and chat template."
-    import peft
     out = Path(out)
     if tok is None: raise ExportError('merge_adapter needs the tokenizer: a merged folder without tokenizer files cannot be converted. Fix: pass tok')
     model = merged_model(model)

@@ -4,11 +4,9 @@
 
 # %% ../nbs/07_speed.ipynb #995fd645
 from __future__ import annotations
-import contextlib, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 import torch
 from torch import nn
-import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['linear_cross_entropy', 'backbone', 'fused_causal_lm_loss', 'pack', 'PackedCollator', 'decoder_layers',

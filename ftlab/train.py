@@ -15,10 +15,11 @@ from .models import count_params, find_target_modules, load_model, DEFAULT_MODEL
 from .data import Collator, load_data, UsageError
 
 # %% auto #0
-__all__ = ['METHODS', 'Method', 'register', 'load_methods', 'get_method', 'FullConfig', 'apply_full', 'LoraConfig', 'apply_lora',
-           'TrainConfig', 'RunExistsError', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'PeakMemory',
-           'CountingCollator', 'RunResult', 'smooth', 'plot_losses', 'TrainingInterrupted', 'answer_loss', 'train',
-           'plain_forward', 'tempfile_dir', 'save_result', 'restore_method', 'load_run']
+__all__ = ['METHODS', 'Method', 'parse_option', 'register', 'load_methods', 'get_method', 'FullConfig', 'apply_full',
+           'LoraConfig', 'apply_lora', 'TrainConfig', 'RunExistsError', 'prepare_run_dir', 'write_json',
+           'last_checkpoint', 'PeakMemory', 'CountingCollator', 'RunResult', 'smooth', 'plot_losses',
+           'TrainingInterrupted', 'answer_loss', 'train', 'plain_forward', 'tempfile_dir', 'save_result',
+           'restore_method', 'load_run']
 
 # %% ../nbs/04_train.ipynb #519b51b6
 @dataclass
@@ -38,10 +39,38 @@ class Method:
         "Raise ValueError, saying why, if this method cannot do `step` ('resume', 'gguf')."
         if step in self.cannot: raise ValueError(f'method {self.name!r} cannot {step}: {self.cannot[step]}')
 
+    def make_config(self, **kw):
+        "The method's config with `kw` set (strings are parsed as the field's type says); an unknown key or a bad value is a ValueError naming the valid keys."
+        opts = {f.name: f.type for f in fields(self.config)}
+        valid = ', '.join(f'{k} ({t})' for k, t in opts.items()) or 'none'
+        if bad := sorted(set(kw) - set(opts)): raise ValueError(f"method {self.name!r} has no option {', '.join(bad)}. Fix: use one of its options: {valid}")
+        try: kw = {k: parse_option(opts[k], v) if isinstance(v, str) else v for k, v in kw.items()}
+        except ValueError as e: raise ValueError(f'method {self.name!r}: {e}. Its options: {valid}') from None
+        return self.config(**kw)
+
+def parse_option(typ:str, text:str):
+    "A command-line string as a config field's type annotation says: 'int', 'float', 'bool', 'str', 'list' (comma-separated), each optionally '|None'."
+    t = str(typ).replace(' ', '')
+    if '|None' in t:
+        if text.lower() in ('none', ''): return None
+        t = t.replace('|None', '')
+    if t == 'bool':
+        if text.lower() in ('1', 'true', 'yes', 'on'): return True
+        if text.lower() in ('0', 'false', 'no', 'off'): return False
+        raise ValueError(f'{text!r} is not true or false')
+    if t in ('int', 'float'):
+        try: return int(text) if t == 'int' else float(text)
+        except ValueError: raise ValueError(f'{text!r} is not {"an" if t == "int" else "a"} {t}') from None
+    if t.startswith('list'): return [int(s) if s.strip().lstrip('-').isdigit() else s.strip() for s in text.split(',') if s.strip()]   # layer indices are ints
+    return text
+
 METHODS:dict[str, Method] = {}
 
 def register(m:Method) -> Method:
-    "Add `m` to `METHODS` (replacing a method of the same name)."
+    "Add `m` to `METHODS`. A name another method holds is refused; the same method again (a module reloaded, a notebook cell re-run) replaces it."
+    old = METHODS.get(m.name)
+    if old is not None and old.apply.__qualname__ != m.apply.__qualname__:
+        raise ValueError(f'method name {m.name!r} is taken by {old.apply.__module__}.{old.apply.__qualname__}. Fix: register {m.apply.__qualname__} under another name')
     METHODS[m.name] = m
     return m
 
@@ -79,11 +108,12 @@ class LoraConfig:
     alpha:int = 16             # scale: the update is multiplied by alpha / r
     dropout:float = 0.0        # dropout on the LoRA input
     targets:list|None = None   # short names of linear layers to wrap (None: every linear layer, from find_target_modules)
+    def __post_init__(self):
+        if self.r < 1: raise ValueError(f'rank must be at least 1, got r={self.r}')
 
 def apply_lora(model:nn.Module, cfg:LoraConfig, name:str='LoRA', **peft_kw) -> nn.Module:
     "Wrap the target linear layers with peft LoRA; only A and B train. `peft_kw` go to `peft.LoraConfig` (DoRA: `use_dora=True`)."
     import peft
-    if cfg.r < 1: raise ValueError(f'{name} rank r must be at least 1, got {cfg.r}')
     targets = cfg.targets or find_target_modules(model)
     pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, task_type='CAUSAL_LM', **peft_kw)
     return peft.get_peft_model(model, pcfg)
@@ -208,7 +238,7 @@ def smooth(xs:list, k:int=5) -> list:
 
 def plot_losses(losses:list, title:str='', path=None, ax=None):
     "Plot raw and smoothed loss; save to `path` when given."
-    import matplotlib; import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt
     own = ax is None
     if own: fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot(range(1, len(losses)+1), losses, alpha=.35, label='loss')
@@ -229,9 +259,7 @@ def _callbacks(live_plot:bool):
                 self.losses.append((state.global_step, float(logs['loss'])))
                 if live_plot: self.draw()
         def draw(self):
-            try:
-                from IPython.display import display
-                import matplotlib.pyplot as plt
+            try: from IPython.display import display
             except ImportError: return
             fig = plot_losses([l for _, l in self.losses]).figure
             if self.handle is None: self.handle = display(fig, display_id=True)
@@ -355,7 +383,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
           recipe=None,                   # a ftlab.speed.GpuRecipe to use when cfg.recipe is on (None: its defaults for the device)
          ) -> RunResult:
     "Fine-tune `model` with `method` on `data`; measure the run and write a run folder."
-    from transformers import Trainer, TrainingArguments
+    from transformers import TrainingArguments
     from transformers.utils import logging as hf_logging
     meth = get_method(method)
     cfg = (cfg or TrainConfig.from_profile(method=method)).check()

@@ -52,12 +52,25 @@ def test_bad_data_exits_2(case, tmp_path, capsys):
     (['--rank', '-1'], 'rank must be at least 1'),
     (['--lr', '0'], 'lr must be positive'),
     (['--batch-size', '0'], 'batch_size must be at least 1'),
+    (['--method-arg', 'rnk=4'], "method 'lora' has no option rnk. Fix: use one of its options: r (int), alpha (int)"),
+    (['--method-arg', 'r=four'], "'four' is not an int"),
+    (['--method-arg', 'r'], 'takes KEY=VALUE'),
+    (['--method', 'full', '--rank', '4'], "method 'full' has no option r"),
+    (['--method', 'reft', '--method-arg', 'last=-'], "method 'reft': '-' is not an int"),
 ])
 def test_bad_options_exit_2(args, expect, tmp_path, capsys):
     out = tmp_path/'run'
     assert main(['train', '--out', str(out), '--profile', 'ci'] + args) == 2
     assert expect in capsys.readouterr().err
     assert not out.exists()
+
+def test_method_args_reach_the_config(tmp_path):
+    "--method-arg sets any field of the method's config, typed from the dataclass; the run folder records what trained."
+    out = tmp_path/'run'
+    assert main(['train', '--model', 'tiny', '--profile', 'ci', '--steps', '1', '--no-eval', '--out', str(out), '--method-arg', 'r=2',
+                 '--method-arg', 'targets=q_proj,v_proj', '--alpha', '4', '--method-arg', 'dropout=0.05']) == 0
+    mc = json.loads((out/'config.json').read_text())['method_cfg']
+    assert mc == {'r': 2, 'alpha': 4, 'dropout': 0.05, 'targets': ['q_proj', 'v_proj']}, mc
 
 def test_model_folder_that_is_not_a_model(tmp_path, capsys):
     (tmp_path/'m').mkdir(); (tmp_path/'m'/'notes.txt').write_text('hi')

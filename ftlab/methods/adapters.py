@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from ..models import find_target_modules
 from ..train import Method, register, LoraConfig, apply_lora
-from .lora import inject_lora, lora_layers, merge_lora, lora_param_count
+from .lora import inject_lora, lora_layers, merge_lora
 
 # %% auto #0
 __all__ = ['IA3_TARGETS', 'IA3_FEEDFORWARD', 'adapter_params', 'Bottleneck', 'AdapterConfig', 'apply_adapter', 'ia3_param_count',

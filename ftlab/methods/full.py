@@ -4,8 +4,6 @@
 
 # %% ../../nbs/10_full_finetuning.ipynb #007d9211
 from __future__ import annotations
-from torch import nn
-from ..models import count_params
 
 # %% auto #0
 __all__ = ['memory_estimate']

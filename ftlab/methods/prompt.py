@@ -135,7 +135,9 @@ def fix_peft_generation() -> bool:
     cls.prepare_inputs_for_generation = prepare_inputs_for_generation
     return True
 
-fix_peft_generation();
+def _fix_generation(model, cfg):
+    "`Method.prepare_base` of the prompt methods: a run loaded from disk generates correctly too."
+    fix_peft_generation(); return model
 
 # %% ../../nbs/13_prompt_prefix.ipynb #1d3ee887
 @torch.no_grad()
@@ -177,6 +179,7 @@ class PromptConfig:
 def apply_prompt(model:nn.Module, cfg:PromptConfig) -> nn.Module:
     "peft prompt tuning: only the `n_virtual` input embeddings train."
     import peft
+    fix_peft_generation()
     init = prompt_from_ids(model, _init_ids(model, cfg.init_text, cfg.n_virtual))
     pm = peft.get_peft_model(model, peft.PromptTuningConfig(task_type='CAUSAL_LM', num_virtual_tokens=cfg.n_virtual))
     with torch.no_grad(): pm.prompt_encoder['default'].embedding.weight.copy_(init)
@@ -191,6 +194,7 @@ class PTuningConfig:
 def apply_ptuning(model:nn.Module, cfg:PTuningConfig) -> nn.Module:
     "peft P-tuning: the prompt encoder and its inputs train."
     import peft
+    fix_peft_generation()
     return peft.get_peft_model(model, peft.PromptEncoderConfig(task_type='CAUSAL_LM', num_virtual_tokens=cfg.n_virtual, encoder_hidden_size=cfg.encoder_hidden))
 
 @dataclass
@@ -202,13 +206,14 @@ class PrefixConfig:
 def apply_prefix(model:nn.Module, cfg:PrefixConfig) -> nn.Module:
     "peft prefix tuning: only the per-layer keys and values of the prefix train."
     import peft
+    fix_peft_generation()
     init = prefix_from_ids(model, _init_ids(model, cfg.init_text, cfg.n_virtual))
     pm = peft.get_peft_model(model, peft.PrefixTuningConfig(task_type='CAUSAL_LM', num_virtual_tokens=cfg.n_virtual))
     with torch.no_grad(): pm.prompt_encoder['default'].embedding.weight.copy_(prefix_to_peft(init))
     return pm
 
-register(Method('prompt', PromptConfig, apply_prompt, 'prompt_lr', False, 'prompt tuning (peft): trainable virtual tokens at the input'))
-register(Method('ptuning', PTuningConfig, apply_ptuning, 'prompt_lr', False, 'P-tuning (peft): virtual tokens made by a small MLP',
+register(Method('prompt', PromptConfig, apply_prompt, 'prompt_lr', False, 'prompt tuning (peft): trainable virtual tokens at the input', prepare_base=_fix_generation))
+register(Method('ptuning', PTuningConfig, apply_ptuning, 'prompt_lr', False, 'P-tuning (peft): virtual tokens made by a small MLP', prepare_base=_fix_generation,
                 cannot={'resume': "peft saves P-tuning's virtual tokens as the prompt encoder's output, not the encoder (its MLP) that trains, "
                                   "so a checkpoint cannot restore what was training. Fix: train it again in one go (without --resume), or use prompt tuning"}))
-register(Method('prefix', PrefixConfig, apply_prefix, 'prompt_lr', False, 'prefix tuning (peft): trainable keys and values in every layer'));
+register(Method('prefix', PrefixConfig, apply_prefix, 'prompt_lr', False, 'prefix tuning (peft): trainable keys and values in every layer', prepare_base=_fix_generation));

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from ..models import find_target_modules
-from ..train import Method, register
+from ..train import Method, register, LoraConfig
 
 # %% auto #0
 __all__ = ['NF4', 'INT4', 'FP4', 'nf4_levels', 'quantize_4bit', 'dequantize_4bit', 'pack', 'unpack', 'quant_error',
@@ -107,12 +107,8 @@ def dequantize_bnb(packed:torch.Tensor, state) -> torch.Tensor:
 
 # %% ../../nbs/12_qlora.ipynb #3b89f9f1
 @dataclass
-class QLoraConfig:
-    "QLoRA options: a 4-bit NF4 base (bitsandbytes) with LoRA adapters."
-    r:int = 8                          # LoRA rank
-    alpha:int = 16                     # LoRA scale alpha / r
-    dropout:float = 0.0                # dropout on the LoRA input
-    targets:list|None = None           # linear layers to quantize and adapt (None: every linear layer in the blocks)
+class QLoraConfig(LoraConfig):
+    "QLoRA options: LoRA's (r, alpha, dropout, targets: the linear layers to quantize and adapt), over a 4-bit NF4 base (bitsandbytes)."
     double_quant:bool = True           # quantize the absmax constants to 8 bits (4.127 instead of 4.5 bits a weight)
     compute_dtype:str = 'float32'      # dtype the 4-bit weights are dequantized to for each matmul ('bfloat16' on GPUs)
     gradient_checkpointing:bool = False  # recompute activations in backward (the QLoRA paper's setting; slower)
@@ -161,7 +157,6 @@ def guard_cpu_repack(model:nn.Module) -> int:
 def apply_qlora(model:nn.Module, cfg:QLoraConfig) -> nn.Module:
     "Quantize the targets to NF4 (unless already 4-bit), guard the CPU trap, prepare for k-bit training and add LoRA."
     import peft
-    if cfg.r < 1: raise ValueError(f'LoRA rank r must be at least 1, got {cfg.r}')
     if isinstance(model, peft.PeftModel):                      # already applied: guard it again, nothing else
         guard_cpu_repack(model); model.train(); return model
     targets = cfg.targets or find_target_modules(model)
