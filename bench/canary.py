@@ -47,7 +47,7 @@ def main(argv=None):
     else:
         sh([py, '-m', 'pip', 'install', '-q', '--no-deps', '-e', str(ROOT)])
         report['newest'] = versions(py)
-        env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'PATH': f"{venv/'bin'}:{os.environ['PATH']}"}
+        env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'PATH': f"{venv/'bin'}:{os.environ['PATH']}", 'PYTHONPATH': str(ROOT)}   # this tree's ftlab, in every child (nbdev_test too)
         cmd = readme_test_command() if a.suite else ['pytest', '-q', *SUBSET]
         assert cmd[0] == 'pytest', cmd
         report['command'] = ' '.join(cmd)

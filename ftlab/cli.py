@@ -4,68 +4,19 @@
 
 # %% ../nbs/06_cli.ipynb #23d9d151
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, sys
 from pathlib import Path
-from .core import get_profile, runs_dir, safe_name, set_threads, seed_everything
-from .data import DataError, load_records, load_data, TASKS, UsageError, task_paths
-from .models import ModelError, load_model, load_tokenizer, DEFAULT_MODEL
-from .train import load_methods, TrainConfig, RunExistsError, TrainingInterrupted, get_method, train, write_json, load_run
-from .eval import evaluate_style, evaluate_knowledge, table, plot_before_after
+from .core import get_profile, FtlabError
+from .data import load_records, TASKS, UsageError, task_paths
+from .models import load_model, DEFAULT_MODEL
+from .train import load_methods, TrainingInterrupted, load_run
+from .eval import evaluate_task, table
 from .env import doctor, exit_status
-from .export import ExportError, export_run, FTYPES, QUANTS
+from .export import export_run, FTYPES, QUANTS
+from .jobs import finetune
 
 # %% auto #0
-__all__ = ['finetune', 'method_args', 'main']
-
-# %% ../nbs/06_cli.ipynb #44148dee
-def _evaluate(model, tok, metric, held, prof, base_answers=None):
-    if metric == 'knowledge': return evaluate_knowledge(model, tok, held, prof.max_new_tokens, prof.gen_batch_size)
-    return evaluate_style(model, tok, held, base_answers, prof.max_new_tokens, prof.gen_batch_size)
-
-def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None, model:str=DEFAULT_MODEL, profile:str|None=None,
-             out=None, overwrite:bool=False, resume:bool=False, do_eval:bool=True, on_too_long:str='error',
-             allow_pickle:bool=False, trust_remote_code:bool=False, method_kw:dict|None=None, log=print, **train_kw) -> dict:
-    "Fine-tune `model` with `method` on a task or data file; evaluate before and after; write a run folder."
-    prof = get_profile(profile)
-    try:
-        meth = get_method(method)
-        if resume: meth.check('resume')
-        mcfg = meth.make_config(**{k: v for k, v in (method_kw or {}).items() if v is not None})
-        cfg = TrainConfig.from_profile(prof, method, **{k: v for k, v in train_kw.items() if v is not None}).check()
-        train_p, held_p, metric = task_paths(task, data, eval_data)
-    except (ValueError, TypeError) as e: raise UsageError(str(e)) from None
-    tok = load_tokenizer(model, trust_remote_code)
-    ds = load_data(train_p, tok, cfg.max_len, n=prof.n_train, on_too_long=on_too_long)
-    held = load_records(held_p, n=prof.n_eval)[0] if (held_p and do_eval) else None
-    if metric == 'knowledge' and held and 'facts' not in held[0]:
-        raise DataError(held_p, held[0]['_line'], 'held-out knowledge records need a "facts" list', 'add "facts": ["..."] naming what a right answer must say')
-    run = Path(out) if out else runs_dir()/safe_name(f"{method}-{task or ('style' if data is None else Path(train_p).stem)}-{time.strftime('%Y%m%d-%H%M%S')}", 'run name')
-    if run.exists() and any(run.iterdir()) and not (overwrite or resume):
-        raise RunExistsError(f'{run} already exists and is not empty, so nothing was written. Fix: --overwrite to replace it, --resume to continue it, or another --out')
-    log(f'ftlab: {method} on {train_p} ({len(ds)} examples), profile {prof.name}, {cfg.steps} steps of {cfg.batch_size}, model {model}')
-    set_threads(); seed_everything(cfg.seed)
-    m, tok = load_model(model, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
-    before = _evaluate(m, tok, metric, held, prof) if held else None
-    res = train(m, ds, method, mcfg, cfg, tok=tok, out_dir=run, overwrite=overwrite, resume=resume,
-                extra={'model': model, 'data': str(train_p), 'eval_data': str(held_p) if held_p else None, 'task': task})
-    log(repr(res))
-    out_d = {'run_dir': str(res.run_dir), 'train': {k: v for k, v in res.metrics.items() if k not in ('losses', 'loss_steps')}}
-    if held:
-        after = _evaluate(res.model, tok, metric, held, prof, before['answers'] if metric == 'style' else None)
-        key = 'style_rate' if metric == 'style' else 'fact_accuracy'
-        out_d.update(metric=key, before=before[key], after=after[key])
-        if metric == 'style': out_d['content_f1'] = after['content_f1']
-        rows = [{'prompt': r['input'], 'before': b, 'after': a} for r, b, a in zip(held, before['answers'], after['answers'])]
-        (res.run_dir/'samples.md').write_text(table(rows, width=400) + '\n')
-        bars = {key: (before[key], after[key])} | ({'content F1': (1.0, after['content_f1'])} if metric == 'style' else {})
-        plot_before_after(bars, res.run_dir/'before_after.png', f'{method} on {task or train_p.name}')
-        log(table(rows[:5], width=90))
-        summary = f"{key}: {before[key]:.0%} -> {after[key]:.0%}" + (f", content F1 vs base {after['content_f1']:.2f}" if metric == 'style' else '')
-        log(summary)
-        out_d['samples'] = rows
-    write_json(res.run_dir/'eval.json', out_d)
-    log(f'run folder: {res.run_dir}')
-    return out_d
+__all__ = ['method_args', 'main']
 
 # %% ../nbs/06_cli.ipynb #9c3163ac
 def _parser() -> argparse.ArgumentParser:
@@ -140,8 +91,8 @@ def _run(a) -> int:
         m, tok, cfg = load_run(a.target) if is_run else (*load_model(a.target), {})
         _, held_p, metric = task_paths(a.task or cfg.get('task') or 'style', None, a.eval_data)
         held = load_records(held_p, n=prof.n_eval)[0]
-        r = _evaluate(m, tok, metric, held, prof)
-        key = 'style_rate' if metric == 'style' else 'fact_accuracy'
+        r = evaluate_task(m, tok, metric, held, prof)
+        key = r['metric']
         print(table([{'prompt': h['input'], 'answer': x} for h, x in zip(held[:5], r['answers'])], width=90))
         print(f'{key}: {r[key]:.0%} on {len(held)} held-out prompts ({held_p})')
         return 0
@@ -162,7 +113,7 @@ def main(argv:list|None=None) -> int:
     "Entry point of the `ftlab` command; returns the exit status."
     a = _parser().parse_args(argv)
     try: return _run(a)
-    except (DataError, ModelError, RunExistsError, UsageError, ExportError) as e:
+    except FtlabError as e:   # bad data, model, option, run folder or export: the message ends with the fix
         print(f'ftlab: error: {e}', file=sys.stderr); return 2
     except TrainingInterrupted as e:
         print(f'ftlab: {e}', file=sys.stderr); return 130

@@ -4,20 +4,20 @@
 
 # %% ../nbs/19_compare.ipynb #8b8a0014
 from __future__ import annotations
-import copy, csv, ctypes, gc, json, os, platform, tempfile, time
+import copy, csv, json, os, platform, tempfile, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 from .core import get_profile, versions
-from .models import DEFAULT_MODEL, TINY_MODEL, load_model, load_tokenizer
-from .data import load_data, load_records, detect_format, task_paths, UsageError, TASKS
-from .train import METHODS, load_methods, get_method, TrainConfig, train
-from .eval import heldout_loss, evaluate_style, evaluate_knowledge, table
+from .models import DEFAULT_MODEL, load_model, load_tokenizer
+from .data import load_records, task_paths, UsageError, TASKS
+from .train import METHODS, load_methods, get_method, TrainConfig, trim_memory
+from .eval import METRIC, evaluate_task, table
+from .jobs import run_job
 
 # %% auto #0
-__all__ = ['METRIC', 'COLUMNS', 'ORDERINGS', 'CompareConfig', 'score', 'export_check', 'trim_memory', 'run_method', 'compare',
-           'row_line', 'compare_table', 'budget', 'save_results', 'plot_compare', 'orderings', 'load_results', 'guide',
-           'compare_main']
+__all__ = ['COLUMNS', 'ORDERINGS', 'CompareConfig', 'export_check', 'run_method', 'compare', 'row_line', 'compare_table',
+           'budget', 'save_results', 'plot_compare', 'orderings', 'load_results', 'guide', 'compare_main']
 
 # %% ../nbs/19_compare.ipynb #5c2ae00e
 @dataclass
@@ -34,21 +34,13 @@ class CompareConfig:
     seed:int = 0                     # the same seed for every method
     check_export:bool = True         # merge each mergeable result and check that ftlab's GGUF writer accepts it
 
+    def train_kw(self) -> dict:
+        "The `TrainConfig` fields this budget fixes for every method (the rest, the learning rate above all, come from the profile)."
+        return {k: v for k, v in dict(steps=self.steps, batch_size=self.batch_size, seed=self.seed).items() if v is not None}
+
     def train_config(self, method:str) -> TrainConfig:
         "The `TrainConfig` of `method` under this budget (its profile learning rate)."
-        kw = {k: v for k, v in dict(steps=self.steps, batch_size=self.batch_size, seed=self.seed).items() if v is not None}
-        return TrainConfig.from_profile(get_profile(self.profile), method, **kw)
-
-# %% ../nbs/19_compare.ipynb #baac0918
-METRIC = {'style': 'style_rate', 'knowledge': 'fact_accuracy'}   # task metric (ftlab.data.task_paths) -> the score's key
-
-def score(model, tok, held:list[dict], metric:str='style', max_len:int=160, max_new_tokens:int=48, batch_size:int=24,
-          base_answers:list|None=None) -> dict:
-    "Held-out loss and the task metric (style rate, or fact accuracy) of `model` on `held`, with its answers."
-    out = {'heldout_loss': heldout_loss(model, tok, held, detect_format(held[0]), max_len)}
-    if metric == 'knowledge': r = evaluate_knowledge(model, tok, held, max_new_tokens, batch_size)
-    else: r = evaluate_style(model, tok, held, base_answers, max_new_tokens, batch_size)
-    return out | {k: v for k, v in r.items() if k != 'answers'} | {'answers': r['answers']}
+        return TrainConfig.from_profile(get_profile(self.profile), method, **self.train_kw())
 
 # %% ../nbs/19_compare.ipynb #9d59bda3
 def export_check(model, tok, method:str) -> dict:
@@ -76,39 +68,27 @@ def export_check(model, tok, method:str) -> dict:
         if bars: hf_logging.enable_progress_bar()
 
 # %% ../nbs/19_compare.ipynb #bd45e311
-def trim_memory():
-    "Collect garbage and return freed memory to the OS (CUDA cache; glibc's heap), so the next run's memory rise starts clean."
-    gc.collect()
-    if torch.cuda.is_available(): torch.cuda.empty_cache()
-    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
-    except (OSError, AttributeError): pass
-
-def run_method(name:str, ds, held:list[dict], tok, cc:CompareConfig, load, metric:str='style', base_answers:list|None=None) -> dict:
-    "Train a fresh model with method `name` under budget `cc`, score it and check its export: one row (with `error` set if anything failed)."
-    row = {'method': name, 'error': None}
-    model = res = None
+def run_method(name:str, cc:CompareConfig, load=None, tok=None, base_answers:list|None=None) -> dict:
+    "Train a fresh model with method `name` under budget `cc` (`run_job`, nothing written), score it and check its export: one row (with `error` set if anything failed)."
+    row, j = {'method': name, 'error': None}, None
     try:
         meth = get_method(name)
         row.update(summary=meth.summary, mergeable=meth.mergeable)
-        prof, cfg = get_profile(cc.profile), cc.train_config(name)
-        model, _ = load(); trim_memory()
-        res = train(model, ds, name, None, cfg, tok=tok, out_dir=False, progress=False)
-        m = res.metrics
+        cfg = cc.train_config(name)
+        j = run_job(name, cc.task, model=cc.model, profile=cc.profile, train_kw=cc.train_kw(), n_train=cc.n_train, n_eval=cc.n_eval, out=False,
+                    before=False, base_answers=base_answers, max_new_tokens=cc.max_new_tokens, loss=True, load=load, tok=tok, progress=False)
+        m = j.res.metrics
         row.update(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, trainable=m['trainable'], total=m['total'], trainable_pct=m['trainable_pct'],
                    train_mem_mb=m['peak_mem_rise_mb'], peak_mem_mb=m['peak_mem_mb'], mem_kind=m['mem_kind'], train_time_s=m['train_time_s'],
                    tokens_per_s=m['tokens_per_s'], first_loss=m['first_loss'], last_loss=m['last_loss'])
-        row.update(score(res.model, tok, held, metric, prof.max_len, cc.max_new_tokens or prof.max_new_tokens, prof.gen_batch_size, base_answers))
-        if cc.check_export: row.update(export_check(res.model, tok, name))
+        row.update({k: v for k, v in j.after.items() if k != 'metric'})
+        if cc.check_export: row.update(export_check(j.res.model, j.tok, name))
     except Exception as e: row['error'] = f'{type(e).__name__}: {str(e).strip().splitlines()[0][:300] if str(e).strip() else ""}'
     finally:
-        del model, res; trim_memory()
+        del j; trim_memory()
     return row
 
 # %% ../nbs/19_compare.ipynb #02318b88
-def _loader(model:str):
-    "() -> (model, tok) for a model name ('tiny' gets the default tokenizer)."
-    return lambda: load_model(model)
-
 def compare(cc:CompareConfig|None=None,  # the budget (None: CompareConfig())
             methods:list|None=None,       # method names (None: every registered method)
             include_base:bool=True,       # also score the untrained model (the first row, method 'base')
@@ -119,23 +99,20 @@ def compare(cc:CompareConfig|None=None,  # the budget (None: CompareConfig())
     "Train every method under one budget; one row each (trainable %, memory, time, tokens/s, held-out metric, merge/GGUF)."
     cc = cc or CompareConfig()
     prof = get_profile(cc.profile)
-    names = sorted(load_methods()) if methods is None else list(methods)
-    load_methods()
+    registered = load_methods()
+    names = sorted(registered) if methods is None else list(methods)
     if bad := [n for n in names if n not in METHODS]: raise ValueError(f"unknown method(s) {', '.join(bad)}: choose from {', '.join(sorted(METHODS))}")
-    load = load or _loader(cc.model)
-    train_p, held_p, metric = task_paths(cc.task)
-    tok = load_tokenizer(None if cc.model == TINY_MODEL else cc.model)
-    ds = load_data(train_p, tok, prof.max_len, n=cc.n_train or prof.n_train)
-    held = load_records(held_p, n=cc.n_eval or prof.n_eval)[0]
-    gen = cc.max_new_tokens or prof.max_new_tokens
-    rows = []
+    _, held_p, metric = task_paths(cc.task)
+    tok, rows = load_tokenizer(cc.model), []   # 'tiny': the default tokenizer
     if include_base:
-        model, _ = load()
+        model, _ = load() if load else load_model(cc.model)
+        held = load_records(held_p, n=cc.n_eval or prof.n_eval)[0]
+        s = evaluate_task(model, tok, metric, held, prof, None, cc.max_new_tokens, loss=True)
         rows.append({'method': 'base', 'error': None, 'summary': 'the model before fine-tuning', 'trainable': 0, 'trainable_pct': 0.,
-                     **score(model, tok, held, metric, prof.max_len, gen, prof.gen_batch_size)})
+                     **{k: v for k, v in s.items() if k != 'metric'}})
         base_answers = rows[0]['answers']; del model
     for n in names:
-        rows.append(run_method(n, ds, held, tok, cc, load, metric, base_answers))
+        rows.append(run_method(n, cc, load, tok, base_answers))
         if log: log(row_line(rows[-1]))
     return rows
 

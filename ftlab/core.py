@@ -17,7 +17,7 @@ import torch
 __all__ = ['PROFILES', 'UNIT_ROUNDOFF', 'Profile', 'get_profile', 'seed_everything', 'get_device', 'cpu_bf16_features',
            'cpu_has_fast_bf16', 'precision', 'autocast_dtype', 'forced_precision', 'autocast', 'rounding_depth',
            'rounding_gap', 'rel_gap', 'set_threads', 'data_dir', 'cache_dir', 'runs_dir', 'safe_name', 'versions',
-           'report']
+           'report', 'FtlabError']
 
 # %% ../nbs/00_core.ipynb #8f3caf12
 @dataclass(frozen=True)
@@ -190,3 +190,9 @@ def report(profile:Profile|None=None, seed:int|None=None):
     print(f"device {dev.type} (GPU: {gpu}), threads {torch.get_num_threads()} | profile {profile.name} | seed {seed}")
     print(f"training precision: {precision(dev)[1]}")
     return v
+
+# %% ../nbs/00_core.ipynb #67ef6c25
+class FtlabError(Exception):
+    "An error the user can fix: the message says what is wrong and ends with a 'Fix:' line; `ftlab` prints it and exits 2."
+    def __init__(self, problem:str, fix:str|None=None):
+        super().__init__(f'{problem}. Fix: {fix}' if fix else problem)

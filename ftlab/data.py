@@ -8,7 +8,7 @@ import csv, io, json
 from dataclasses import dataclass
 from pathlib import Path
 import torch
-from .core import data_dir
+from .core import data_dir, FtlabError
 
 # %% auto #0
 __all__ = ['SUFFIXES', 'CSV_FORMATS', 'FORMATS', 'ROLES', 'TASKS', 'DataError', 'read_records', 'detect_format', 'validate',
@@ -16,7 +16,7 @@ __all__ = ['SUFFIXES', 'CSV_FORMATS', 'FORMATS', 'ROLES', 'TASKS', 'DataError', 
            'task_paths']
 
 # %% ../nbs/03_data.ipynb #6b3642a5
-class DataError(ValueError):
+class DataError(FtlabError, ValueError):
     "Bad training data: names the file, the line (when there is one), the problem and the fix."
     def __init__(self, path, line:int|None, problem:str, fix:str):
         self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
@@ -220,7 +220,7 @@ TASKS = {
     'knowledge': dict(train='knowledge/train.jsonl', heldout='knowledge/heldout.jsonl', metric='knowledge'),
 }
 
-class UsageError(ValueError):
+class UsageError(FtlabError, ValueError):
     "Bad command-line input; the message says what to do."
 
 def task_paths(task:str|None, data=None, eval_data=None) -> tuple[Path, Path|None, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, hashlib, json, os, socket, subprocess, sys
 from pathlib import Path
 import torch
-from .core import get_profile, set_threads
+from .core import set_threads
 
 # %% auto #0
 __all__ = ['ACCELERATE_CONFIGS', 'world', 'per_device_batch', 'shard_losses', 'trainable_state', 'digest', 'worker', 'free_port',
@@ -56,22 +56,15 @@ def digest(state:dict[str, torch.Tensor]) -> str:
 # %% ../nbs/20_scale_out.ipynb #20a5ce95
 def worker(argv:list|None=None) -> dict:
     "Train as `python -m ftlab.distributed ARGS` says; write this process's rank<k>.json and rank<k>.pt; return the JSON's dict."
-    from ftlab.data import task_paths
-    from ftlab.models import load_model, load_tokenizer, tiny_model
-    from ftlab.data import load_data
-    from ftlab.train import TrainConfig, train
+    from ftlab.jobs import run_job
     a = _parser().parse_args(argv)
     set_threads(a.threads)
     rank, n = world()
-    prof = get_profile(a.profile)
-    tok = load_tokenizer(None if a.model == 'tiny' else a.model)
-    model = tiny_model(tokenizer=tok)[0] if a.model == 'tiny' else load_model(a.model)[0]
-    kw = dict(steps=a.steps, batch_size=a.batch_size, grad_accum=a.grad_accum, lr=a.lr, max_len=a.max_len, seed=a.seed)
-    cfg = TrainConfig.from_profile(prof, a.method, **{k: v for k, v in kw.items() if v is not None})
-    ds = load_data(task_paths(a.task)[0], tok, cfg.max_len, n=a.n_train or prof.n_train)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    run = out/'run' if (a.save and rank == 0) else False
-    res = train(model, ds, a.method, None, cfg, tok=tok, out_dir=run, overwrite=True, progress=False)
+    j = run_job(a.method, a.task, model=a.model, profile=a.profile, n_train=a.n_train, out=out/'run' if (a.save and rank == 0) else False,
+                overwrite=True, evaluate=False, progress=False,
+                train_kw=dict(steps=a.steps, batch_size=a.batch_size, grad_accum=a.grad_accum, lr=a.lr, max_len=a.max_len, seed=a.seed))
+    res, cfg = j.res, j.cfg
     state = trainable_state(res.model)
     info = {'rank': rank, 'world': n, 'method': a.method, 'steps': cfg.steps, 'batch_size': cfg.batch_size, 'grad_accum': cfg.grad_accum,
             'per_device_batch': per_device_batch(cfg.batch_size, cfg.grad_accum, n), 'losses': res.losses, 'digest': digest(state),

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 import torch
-from .core import autocast
-from .data import Collator, encode
+from .core import autocast, Profile, get_profile
+from .data import Collator, encode, detect_format
 
 # %% auto #0
-__all__ = ['generate', 'sentences', 'is_styled', 'style_rate', 'strip_style', 'token_f1', 'content_f1', 'fact_right',
-           'fact_accuracy', 'heldout_loss', 'evaluate_style', 'evaluate_knowledge', 'table', 'plot_before_after']
+__all__ = ['METRIC', 'generate', 'sentences', 'is_styled', 'style_rate', 'strip_style', 'token_f1', 'content_f1', 'fact_right',
+           'fact_accuracy', 'heldout_loss', 'evaluate_style', 'evaluate_knowledge', 'evaluate_task', 'table',
+           'plot_before_after']
 
 # %% ../nbs/05_eval.ipynb #62f0169f
 def _as_messages(p) -> list[dict]:
@@ -126,6 +127,17 @@ def evaluate_knowledge(model, tok, records:list[dict], max_new_tokens:int=48, ba
     "Fact accuracy of the model's answers to held-out knowledge questions."
     answers = generate(model, tok, [r['input'] for r in records], max_new_tokens, batch_size)
     return {'answers': answers, 'fact_accuracy': fact_accuracy(answers, [r['facts'] for r in records])}
+
+METRIC = {'style': 'style_rate', 'knowledge': 'fact_accuracy'}   # a task's metric (ftlab.data.task_paths) -> the key of its score
+
+def evaluate_task(model, tok, metric:str, held:list[dict], profile=None, base_answers:list|None=None, max_new_tokens:int|None=None, loss:bool=False) -> dict:
+    "Score `model` on held-out records by the task's `metric`: 'style' (style rate; content F1 against `base_answers`) or 'knowledge' (fact accuracy); `loss`: the held-out loss too. `metric` names the key of the score. The CLI, compare and the benches all score here."
+    prof = profile if isinstance(profile, Profile) else get_profile(profile)
+    if metric not in METRIC: raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(METRIC)}")
+    gen, out = max_new_tokens or prof.max_new_tokens, {'metric': METRIC[metric]}
+    if loss: out['heldout_loss'] = heldout_loss(model, tok, held, detect_format(held[0]), prof.max_len)
+    if metric == 'knowledge': return out | evaluate_knowledge(model, tok, held, gen, prof.gen_batch_size)
+    return out | evaluate_style(model, tok, held, base_answers, gen, prof.gen_batch_size)
 
 def table(rows:list[dict], cols:list[str]|None=None, width:int=70) -> str:
     "A Markdown table of `rows` (cells cut to `width` characters)."

@@ -8,6 +8,7 @@ import json, os, re, shutil, time, ctypes, tempfile
 from pathlib import Path
 import numpy as np
 import torch
+from .core import FtlabError
 from .train import get_method, load_run
 
 # %% auto #0
@@ -18,7 +19,7 @@ __all__ = ['ARCHITECTURES', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUAN
            'render_pieces', 'modelfile', 'parse_modelfile']
 
 # %% ../nbs/18_gguf.ipynb #63729372
-class ExportError(ValueError):
+class ExportError(FtlabError, ValueError):
     "An export that cannot work; the message says why and what to do."
 
 # %% ../nbs/18_gguf.ipynb #107e1dc5

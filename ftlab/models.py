@@ -8,7 +8,7 @@ import os, fcntl, math, shutil, contextlib
 from pathlib import Path
 import torch
 from torch import nn
-from .core import cache_dir, seed_everything
+from .core import cache_dir, seed_everything, FtlabError
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'default_gguf_path', 'default_model_dir', 'ModelError', 'resolve_model',
@@ -62,7 +62,7 @@ def default_model_dir() -> Path:
     return dest
 
 # %% ../nbs/02_models.ipynb #86f80d86
-class ModelError(ValueError):
+class ModelError(FtlabError, ValueError):
     "A model name or path that cannot be loaded; the message says why and what to do."
 
 def _check_local(path:Path, allow_pickle:bool):

@@ -4,21 +4,21 @@
 
 # %% ../nbs/04_train.ipynb #24a79947
 from __future__ import annotations
-import json, os, shutil, signal, threading, time
+import ctypes, gc, json, os, shutil, signal, threading, time
 from dataclasses import dataclass, asdict, field, fields, replace
 from pathlib import Path
 from typing import Callable
 import torch
 from torch import nn
-from .core import Profile, get_profile, get_device, autocast_dtype, runs_dir, safe_name, versions, seed_everything
+from .core import Profile, get_profile, get_device, autocast_dtype, runs_dir, safe_name, versions, seed_everything, FtlabError
 from .models import count_params, find_target_modules, load_model, DEFAULT_MODEL
 from .data import Collator, load_data, UsageError
 
 # %% auto #0
 __all__ = ['METHODS', 'Method', 'parse_option', 'register', 'load_methods', 'get_method', 'FullConfig', 'apply_full',
-           'LoraConfig', 'apply_lora', 'TrainConfig', 'RunExistsError', 'prepare_run_dir', 'write_json',
-           'last_checkpoint', 'PeakMemory', 'CountingCollator', 'RunResult', 'smooth', 'plot_losses',
-           'TrainingInterrupted', 'answer_loss', 'train', 'plain_forward', 'tempfile_dir', 'save_result',
+           'LoraConfig', 'apply_lora', 'TrainConfig', 'RunExistsError', 'check_run_dir', 'prepare_run_dir',
+           'write_json', 'last_checkpoint', 'trim_memory', 'PeakMemory', 'CountingCollator', 'RunResult', 'smooth',
+           'plot_losses', 'TrainingInterrupted', 'answer_loss', 'train', 'plain_forward', 'tempfile_dir', 'save_result',
            'restore_method', 'load_run']
 
 # %% ../nbs/04_train.ipynb #519b51b6
@@ -41,6 +41,7 @@ class Method:
 
     def make_config(self, **kw):
         "The method's config with `kw` set (strings are parsed as the field's type says); an unknown key or a bad value is a ValueError naming the valid keys."
+        if not kw: return self.config()
         opts = {f.name: f.type for f in fields(self.config)}
         valid = ', '.join(f'{k} ({t})' for k, t in opts.items()) or 'none'
         if bad := sorted(set(kw) - set(opts)): raise ValueError(f"method {self.name!r} has no option {', '.join(bad)}. Fix: use one of its options: {valid}")
@@ -158,18 +159,23 @@ class TrainConfig:
         return self
 
 # %% ../nbs/04_train.ipynb #22d7fdaf
-class RunExistsError(FileExistsError):
+class RunExistsError(FtlabError, FileExistsError):
     "The run folder exists and holds files; nothing was changed."
+
+def check_run_dir(path, overwrite:bool=False, resume:bool=False) -> Path:
+    "Raise `RunExistsError` if writing a run into `path` would clobber something; creates nothing (a job checks before its minutes of loading)."
+    p = Path(path)
+    if p.exists() and not p.is_dir(): raise RunExistsError(f'{p} is a file, not a run folder. Fix: choose another --out')
+    if p.exists() and any(p.iterdir()) and not (overwrite or resume):
+        raise RunExistsError(f'{p} already exists and is not empty, so nothing was written. Fix: pass overwrite=True (--overwrite) to replace it, resume=True (--resume) to continue it, or choose another name')
+    return p
 
 def prepare_run_dir(path, overwrite:bool=False, resume:bool=False) -> Path:
     "Create (or reuse, for resume) a run folder, refusing to clobber an existing one."
-    p = Path(path)
-    if p.exists() and not p.is_dir(): raise RunExistsError(f'{p} is a file, not a run folder. Fix: choose another --out')
-    busy = p.exists() and any(p.iterdir())
-    if busy and resume: return p
-    if busy and not overwrite:
-        raise RunExistsError(f'{p} already exists and is not empty, so nothing was written. Fix: pass overwrite=True (--overwrite) to replace it, resume=True (--resume) to continue it, or choose another name')
-    if busy: shutil.rmtree(p)
+    p = check_run_dir(path, overwrite, resume)
+    if p.exists() and any(p.iterdir()):
+        if resume: return p
+        shutil.rmtree(p)
     p.mkdir(parents=True, exist_ok=True)
     return p
 
@@ -186,6 +192,13 @@ def last_checkpoint(run_dir) -> Path|None:
     return cks[-1] if cks else None
 
 # %% ../nbs/04_train.ipynb #2f1591e1
+def trim_memory():
+    "Collect garbage and return freed memory to the OS (CUDA cache; glibc's heap), so that a measurement's rise starts clean."
+    gc.collect()
+    if torch.cuda.is_available(): torch.cuda.empty_cache()
+    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError): pass
+
 def _rss_mb() -> float:
     with open('/proc/self/statm') as f: return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20
 
@@ -193,6 +206,7 @@ class PeakMemory:
     "Context manager: peak memory in MiB (CUDA allocations on GPU, sampled RSS on CPU)."
     def __init__(self, device:torch.device|None=None, every:float=0.02): self.device, self.every = device or get_device(), every
     def __enter__(self):
+        trim_memory()   # freed heap not yet returned to the OS would hide part of the rise
         if self.device.type == 'cuda':
             torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats(); self.start = torch.cuda.memory_allocated() / 2**20
         else:
@@ -335,6 +349,13 @@ def _recipe(cfg, recipe, model, dev, half):
         rc = replace(rc, fused_ce=False, compile=False, frozen_bf16=False)
     return rc
 
+def _with_recipe(model, cfg, recipe, dev, half):
+    "`(model, recipe)`: the model with the recipe this run uses applied (`_recipe`), or `(model, None)`."
+    rc = _recipe(cfg, recipe, model, dev, half)
+    if rc is None: return model, None
+    from ftlab.speed import apply_recipe
+    return apply_recipe(model, rc), rc
+
 def _auto_grad_accum(cfg, method, model, dev, half) -> int:
     "`grad_accum=0`: the fewest micro-batches whose estimated peak fits 90% of the GPU's memory not held by others (1 on CPU)."
     if dev.type != 'cuda': return 1
@@ -383,41 +404,64 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
           recipe=None,                   # a ftlab.speed.GpuRecipe to use when cfg.recipe is on (None: its defaults for the device)
          ) -> RunResult:
     "Fine-tune `model` with `method` on `data`; measure the run and write a run folder."
-    from transformers import TrainingArguments
-    from transformers.utils import logging as hf_logging
     meth = get_method(method)
     cfg = (cfg or TrainConfig.from_profile(method=method)).check()
     method_cfg = method_cfg if method_cfg is not None else meth.config()
     if isinstance(data, (str, Path)):
         if tok is None: raise ValueError('pass tok= to train from a data file')
         data = load_data(data, tok, cfg.max_len)
-    if out_dir is None: out_dir = runs_dir()/safe_name(f"{method}-{time.strftime('%Y%m%d-%H%M%S')}")
-    run = prepare_run_dir(out_dir, overwrite, resume) if out_dir is not False else None
-    ckpt = None
-    if resume:
-        meth.check('resume')
-        ckpt = last_checkpoint(run) if run else None
-        if ckpt is None: raise FileNotFoundError(f'{out_dir}: no checkpoint to resume from. Fix: train with save_every (--save-every) first, or drop resume')
+    run, ckpt = _open_run(out_dir, method, meth, overwrite, resume)
     seed_everything(cfg.seed)
-    model = meth.apply(model, method_cfg)
+    model = meth.apply(model, method_cfg)                      # the method: which parameters train, how the forward pass changes
     trainable, total = count_params(model)
     if trainable == 0: raise ValueError(f'method {method!r} left no trainable parameters: check its config ({method_cfg})')
     dev = get_device()
+    half = autocast_dtype(dev) if cfg.autocast else None       # bf16 (fp16 on old GPUs) autocast over fp32 weights, or None
+    model, rc = _with_recipe(model, cfg, recipe, dev, half)
+    if cfg.grad_accum == 0: cfg = replace(cfg, grad_accum=_auto_grad_accum(cfg, method, model, dev, half))
+    if run: write_json(run/'config.json', {'method': method, 'method_cfg': asdict(method_cfg), 'train_cfg': asdict(cfg), 'recipe': asdict(rc) if rc else None,
+                                           'profile': get_profile().name, 'versions': versions(), **(extra or {})})
+    ck_dir = run/'checkpoints' if run else Path(tempfile_dir())  # an interrupt saves here even without save_every
+    data, collate = _collator(data, cfg, tok, model, rc)
+    log, flag = _callbacks(live_plot), _InterruptFlag()
+    held = _heldout_callback(eval_records, eval_every, tok, cfg.max_len) if eval_records else None
+    cbs = [log, _stop_callback(flag), *([held] if held else []), *callbacks, *(meth.callbacks(model, method_cfg, cfg) if meth.callbacks else [])]
+    trainer = _trainer_cls()(model=model, args=_training_args(cfg, ck_dir, run, dev, half, rc, progress), train_dataset=data, data_collator=collate, callbacks=cbs)
+    _quiet(trainer, rc, progress)
+    elapsed, pm = _fit(trainer, ckpt, dev, flag, ck_dir, keep=bool(run and cfg.save_every), keep_if_interrupted=bool(run))
+    if flag.hit:
+        where = last_checkpoint(run) if run else None
+        raise TrainingInterrupted(f'interrupted at step {trainer.state.global_step}' + (f'; checkpoint saved in {where}. Fix: continue with resume=True (--resume --out {run})' if where else '; out_dir=False, so nothing was saved'))
+    model = plain_forward(trainer.model)   # evaluate it as the saved run would be: without the autocast forward training put on it
+    hist = [(e['step'], float(e['loss'])) for e in trainer.state.log_history if 'loss' in e]  # includes steps before a resume
+    losses = [l for _, l in hist]
+    metrics = {'method': method, 'steps': cfg.steps, 'resumed_from': ckpt.name if ckpt else None, 'losses': losses, 'loss_steps': [s for s, _ in hist],
+               'first_loss': losses[0] if losses else float('nan'), 'last_loss': losses[-1] if losses else float('nan'),
+               'train_time_s': elapsed, 'tokens': collate.tokens, 'tokens_per_s': collate.tokens / max(elapsed, 1e-9),
+               'peak_mem_mb': pm.peak, 'peak_mem_rise_mb': pm.rise, 'mem_kind': pm.kind,
+               'trainable': trainable, 'total': total, 'trainable_pct': 100 * trainable / total, 'device': dev.type}
+    if held: metrics.update(heldout_steps=[s for s, _ in held.history], heldout_losses=[l for _, l in held.history])
+    if run: _close_run(model, run, tok, method, losses, held, metrics)
+    return RunResult(model, method, losses, metrics, run)
+
+def _open_run(out_dir, method:str, meth:Method, overwrite:bool, resume:bool):
+    "The run folder (None when `out_dir` is False) and, when resuming, the checkpoint to continue from."
+    if out_dir is None: out_dir = runs_dir()/safe_name(f"{method}-{time.strftime('%Y%m%d-%H%M%S')}")
+    run = prepare_run_dir(out_dir, overwrite, resume) if out_dir is not False else None
+    if not resume: return run, None
+    meth.check('resume')
+    ckpt = last_checkpoint(run) if run else None
+    if ckpt is None: raise FileNotFoundError(f'{out_dir}: no checkpoint to resume from. Fix: train with save_every (--save-every) first, or drop resume')
+    return run, ckpt
+
+def _training_args(cfg:TrainConfig, ck_dir:Path, run, dev, half, rc, progress:bool):
+    "transformers' TrainingArguments for `cfg`: the schedule, clipping, precision, checkpoints, optimizer; `batch_size` stays the global batch over processes."
+    from transformers import TrainingArguments
+    world = int(os.environ.get('WORLD_SIZE', 1))  # processes under accelerate launch (ftlab.distributed)
+    if cfg.batch_size % (cfg.grad_accum * world): raise ValueError(f'batch_size ({cfg.batch_size}) must be a multiple of grad_accum x processes ({cfg.grad_accum} x {world})')
     if cfg.optim and cfg.optim.startswith('paged') and dev.type != 'cuda':
         raise ValueError(f'optim {cfg.optim!r} pages optimizer states between GPU memory and CPU RAM; on a CPU they are in RAM already, so there is nothing to page. Fix: drop optim (plain AdamW), or train on a GPU')
-    half = autocast_dtype(dev) if cfg.autocast else None
-    rc = _recipe(cfg, recipe, model, dev, half)
-    if rc:
-        from ftlab.speed import apply_recipe
-        model = apply_recipe(model, rc)
-    if cfg.grad_accum == 0: cfg = replace(cfg, grad_accum=_auto_grad_accum(cfg, method, model, dev, half))
-    if run:
-        write_json(run/'config.json', {'method': method, 'method_cfg': asdict(method_cfg), 'train_cfg': asdict(cfg), 'recipe': asdict(rc) if rc else None,
-                                       'profile': get_profile().name, 'versions': versions(), **(extra or {})})
-    world = int(os.environ.get('WORLD_SIZE', 1))  # processes under accelerate launch (ftlab.distributed): batch_size stays the global batch
-    if cfg.batch_size % (cfg.grad_accum * world): raise ValueError(f'batch_size ({cfg.batch_size}) must be a multiple of grad_accum x processes ({cfg.grad_accum} x {world})')
-    ck_dir = run/'checkpoints' if run else Path(tempfile_dir())  # an interrupt saves here even without save_every
-    args = TrainingArguments(
+    return TrainingArguments(
         output_dir=str(ck_dir), max_steps=cfg.steps,
         per_device_train_batch_size=cfg.batch_size // (cfg.grad_accum * world), gradient_accumulation_steps=cfg.grad_accum,
         learning_rate=cfg.lr, lr_scheduler_type=cfg.schedule, warmup_steps=cfg.warmup_steps, weight_decay=cfg.weight_decay,
@@ -426,23 +470,27 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
         bf16=half == torch.bfloat16, fp16=half == torch.float16, use_cpu=dev.type == 'cpu',
         dataloader_num_workers=0, remove_unused_columns=False, disable_tqdm=not progress,
         optim=cfg.optim or ('adamw_torch_fused' if (rc and rc.fused_adamw and dev.type == 'cuda') else 'adamw_torch'))
+
+def _collator(data, cfg:TrainConfig, tok, model, rc):
+    "The dataset and collator to train on: packed rows (`cfg.packing`), or padded batches that count their tokens."
     pad = tok.pad_token_id if tok is not None else (model.config.pad_token_id or 0)
     if cfg.packing:
         from ftlab.speed import pack, PackedCollator
-        data, collate = pack([data[i] for i in range(len(data))], cfg.packing), PackedCollator(pad, row=cfg.packing)
-    else: collate = CountingCollator(pad, pad_to_multiple=64 if (rc and rc.compile) else 1)  # compiled layers: few distinct shapes
-    log = _callbacks(live_plot)
-    flag = _InterruptFlag()
-    held = _heldout_callback(eval_records, eval_every, tok, cfg.max_len) if eval_records else None
-    cbs = [log, _stop_callback(flag)] + ([held] if held else []) + list(callbacks)
-    if meth.callbacks: cbs += list(meth.callbacks(model, method_cfg, cfg))  # e.g. AdaLoRA's rank update after each optimizer step
-    trainer = _trainer_cls()(model=model, args=args, train_dataset=data, data_collator=collate, callbacks=cbs)
+        return pack([data[i] for i in range(len(data))], cfg.packing), PackedCollator(pad, row=cfg.packing)
+    return data, CountingCollator(pad, pad_to_multiple=64 if (rc and rc.compile) else 1)  # compiled layers: few distinct shapes
+
+def _quiet(trainer, rc, progress:bool):
+    "The recipe's switches on the trainer; the loss on the progress bar, or no per-step printing at all."
     if rc and rc.fused_ce: trainer.fused_chunk = rc.chunk
     if rc and rc.compile and rc.compile_mode == 'reduce-overhead': trainer.cuda_graphs = True
     if progress: _quiet_progress(trainer)
     else:
         from transformers.trainer_callback import PrinterCallback
         trainer.remove_callback(PrinterCallback)  # no dict printed per step
+
+def _fit(trainer, ckpt, dev, flag:_InterruptFlag, ck_dir:Path, keep:bool, keep_if_interrupted:bool):
+    "Run the trainer (from `ckpt` when resuming) under the interrupt flag, timing it and measuring peak memory; then remove the checkpoints unless kept."
+    from transformers.utils import logging as hf_logging
     verbosity = hf_logging.get_verbosity(); hf_logging.set_verbosity_error()
     try:
         with PeakMemory(dev) as pm, flag:
@@ -451,27 +499,16 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
             elapsed = time.perf_counter() - t0
     finally:
         hf_logging.set_verbosity(verbosity)
-        if not (run and (cfg.save_every or flag.hit)): shutil.rmtree(ck_dir, ignore_errors=True)
-    if flag.hit:
-        where = last_checkpoint(run) if run else None
-        raise TrainingInterrupted(f'interrupted at step {trainer.state.global_step}' + (f'; checkpoint saved in {where}. Fix: continue with resume=True (--resume --out {run})' if where else '; out_dir=False, so nothing was saved'))
-    model = plain_forward(trainer.model)   # evaluate it as the saved run would be: without the autocast forward training put on it
-    hist = [(e['step'], float(e['loss'])) for e in trainer.state.log_history if 'loss' in e]  # includes steps before a resume
-    losses = [l for _, l in hist]
-    metrics = {'method': method, 'steps': cfg.steps, 'resumed_from': ckpt.name if ckpt else None,
-               'losses': losses, 'loss_steps': [s for s, _ in hist],
-               'first_loss': losses[0] if losses else float('nan'), 'last_loss': losses[-1] if losses else float('nan'),
-               'train_time_s': elapsed, 'tokens': collate.tokens, 'tokens_per_s': collate.tokens / max(elapsed, 1e-9),
-               'peak_mem_mb': pm.peak, 'peak_mem_rise_mb': pm.rise, 'mem_kind': pm.kind,
-               'trainable': trainable, 'total': total, 'trainable_pct': 100 * trainable / total, 'device': dev.type}
-    if held: metrics.update(heldout_steps=[s for s, _ in held.history], heldout_losses=[l for _, l in held.history])
-    if run:
-        save_result(model, run, tok, method)
-        ax = plot_losses(losses, f'{method}: training loss')
-        if held: ax.plot(*zip(*held.history), 'o-', label='held-out'); ax.legend()
-        ax.figure.savefig(run/'loss.png', dpi=80, bbox_inches='tight')
-        write_json(run/'metrics.json', metrics)
-    return RunResult(model, method, losses, metrics, run)
+        if not (keep or (keep_if_interrupted and flag.hit)): shutil.rmtree(ck_dir, ignore_errors=True)
+    return elapsed, pm
+
+def _close_run(model, run:Path, tok, method:str, losses:list, held, metrics:dict):
+    "Save the result, the loss plot (with the held-out loss) and metrics.json: the last writes of a run folder."
+    save_result(model, run, tok, method)
+    ax = plot_losses(losses, f'{method}: training loss')
+    if held: ax.plot(*zip(*held.history), 'o-', label='held-out'); ax.legend()
+    ax.figure.savefig(run/'loss.png', dpi=80, bbox_inches='tight')
+    write_json(run/'metrics.json', metrics)
 
 def plain_forward(model:nn.Module) -> nn.Module:
     "`model` with the forward its class defines: drops the bf16-autocast forward (and fp32 output cast) that accelerate's mixed precision put on it for training."

@@ -21,14 +21,11 @@ def test_compare_cli(tmp_path, capsys):
 def test_failing_method_is_a_row(tok):
     from ftlab.compare import CompareConfig, run_method
     from ftlab.train import METHODS, Method, register
-    from ftlab.core import data_dir
-    from ftlab.data import load_data, load_records
     from ftlab.models import tiny_model
     def boom(model, cfg): raise RuntimeError('no kernel for this')
     register(Method('_boom', dict, boom, 'lora_lr', False, 'always fails'))
     try:
-        ds = load_data(data_dir()/'style'/'train.jsonl', tok, 160, n=4)
-        row = run_method('_boom', ds, load_records(data_dir()/'style'/'heldout.jsonl', n=2)[0], tok, CompareConfig('tiny', steps=1), lambda: tiny_model(tokenizer=tok))
+        row = run_method('_boom', CompareConfig('tiny', steps=1, n_train=4, n_eval=2), lambda: tiny_model(tokenizer=tok), tok)
     finally: del METHODS['_boom']
     assert row['method'] == '_boom' and row['error'] == 'RuntimeError: no kernel for this'
 

@@ -125,11 +125,11 @@ def style_vs_knowledge(arms:list|None=None,         # keys of SVK_ARMS (None: al
                        load=None,                    # () -> (model, tok); None: ftlab.models.load_model (the default model)
                        log=print,                    # one line per arm (None: silent)
                       ) -> list[dict]:
-    "Train each arm through `ftlab.train`; measure held-out style rate and fact accuracy (paraphrased and training questions)."
+    "Train each arm (`ftlab.jobs.run_job`); measure held-out style rate and fact accuracy (paraphrased and training questions)."
     from ftlab.core import Profile, get_profile, data_dir
     from ftlab.models import load_model
-    from ftlab.data import load_data, load_records
-    from ftlab.train import train, TrainConfig, LoraConfig, FullConfig
+    from ftlab.data import load_records
+    from ftlab.jobs import run_job
     from ftlab.eval import evaluate_style, evaluate_knowledge
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     arms = list(arms or SVK_ARMS)
@@ -140,16 +140,15 @@ def style_vs_knowledge(arms:list|None=None,         # keys of SVK_ARMS (None: al
     know_train = load_records(d/'knowledge'/'train.jsonl', n=n_eval)[0]     # the questions the knowledge arms trained on
     rows = []
     for name in arms:
-        model, tok = (load or load_model)()
         row = {'run': name, 'method': None, 'data': None, 'steps': 0, 'lr': None, 'trainable_pct': 0., 'first_loss': None, 'last_loss': None, 'train_s': 0.}
         if SVK_ARMS[name]:
             method, task = SVK_ARMS[name]
-            cfg = TrainConfig.from_profile(prof, method, **({'steps': steps} if steps else {}))
-            ds = load_data(d/task/'train.jsonl', tok, cfg.max_len, n=prof.n_train)
-            res = train(model, ds, method, LoraConfig(r=r, alpha=alpha) if method == 'lora' else FullConfig(), cfg, tok=tok, out_dir=False, progress=False)
-            model, m = res.model, res.metrics
-            row.update(method=method, data=task, steps=cfg.steps, lr=cfg.lr, trainable_pct=m['trainable_pct'],
+            j = run_job(method, task, profile=prof, method_kw={'r': r, 'alpha': alpha} if method == 'lora' else None, train_kw={'steps': steps},
+                        evaluate=False, out=False, load=load, progress=False)
+            model, tok, m = j.res.model, j.tok, j.res.metrics
+            row.update(method=method, data=task, steps=j.cfg.steps, lr=j.cfg.lr, trainable_pct=m['trainable_pct'],
                        first_loss=m['first_loss'], last_loss=m['last_loss'], train_s=m['train_time_s'])
+        else: model, tok = (load or load_model)()
         st = evaluate_style(model, tok, style_held, max_new_tokens=style_tokens, batch_size=prof.gen_batch_size)
         kh = evaluate_knowledge(model, tok, know_held, fact_tokens, prof.gen_batch_size)
         kt = evaluate_knowledge(model, tok, know_train, fact_tokens, prof.gen_batch_size)
@@ -158,7 +157,7 @@ def style_vs_knowledge(arms:list|None=None,         # keys of SVK_ARMS (None: al
         rows.append(row)
         if log: log(f"{name:<18} style {row['style_rate']:.0%} | facts held-out {row['fact_acc']:.0%} | facts trained-on {row['fact_acc_train']:.0%}"
                     + (f" | loss {row['first_loss']:.2f} -> {row['last_loss']:.2f} in {row['steps']} steps, {row['train_s']:.0f}s" if row['steps'] else ''))
-        del model
+        model = j = None   # free this arm's model before the next one loads
     return rows
 
 # %% ../../nbs/11_lora.ipynb #231766f6
