@@ -33,7 +33,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
     from ftlab.core import set_threads
-    from ftlab.train import load_methods
+    from ftlab.methods import load_methods
     from ftlab.compare import CompareConfig, compare, compare_table, save_results, plot_compare, orderings, budget, row_line
     set_threads()
     cc = CompareConfig(a.model, a.task, a.profile, a.steps, a.batch_size, a.n_train, a.n_eval, a.max_new_tokens)

@@ -25,7 +25,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     import torch
     from ftlab.core import autocast_dtype, versions
-    from ftlab.env import estimate_memory, measure_peak, compare, model_shape, bnb_matmul_check
+    from ftlab.env import estimate_memory, measure_peak, estimate_ratio, model_shape, bnb_matmul_check
     from transformers import AutoConfig
     from ftlab.models import resolve_model
     cfg = AutoConfig.from_pretrained(a.model if Path(a.model).is_dir() else resolve_model(a.model))
@@ -40,7 +40,7 @@ def main(argv=None):
         for m in methods:
             meas = measure_peak(m, s, b, a.model)
             est = estimate_memory(cfg, m, s, b, compute_dtype=cdt, device=meas['device'])
-            r = compare(est, meas)
+            r = estimate_ratio(est, meas)
             rows.append({'method': m, 'batch': b, 'seq_len': s, 'estimate_mib': round(est['total'], 1), 'measured_mib': round(meas['peak_mib'], 1),
                          'ratio': round(r, 3), 'ok': abs(r - 1) <= tol, 'measured_as': meas['kind'], 's_per_step': round(meas['s_per_step'], 2),
                          'parts_mib': {k: round(v, 1) for k, v in est.items() if k != 'total'}})

@@ -28,7 +28,7 @@ def main(argv=None):
     os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
     from ftlab.core import get_profile, set_threads
     from ftlab.models import DEFAULT_MODEL, resolve_model
-    from ftlab.methods.lora import SVK_ARMS, style_vs_knowledge, svk_table
+    from ftlab.compare import SVK_ARMS, style_vs_knowledge, svk_table
     set_threads()
     prof = get_profile(a.profile)
     kw = dict(profile=prof, steps=a.steps, n_eval=a.n_eval)

@@ -9,7 +9,8 @@ from pathlib import Path
 from .core import get_profile, FtlabError
 from .data import load_records, TASKS, UsageError, task_paths
 from .models import load_model, DEFAULT_MODEL
-from .train import load_methods, TrainingInterrupted, load_run
+from .train import TrainingInterrupted, load_run
+from .methods import load_methods
 from .eval import evaluate_task, table
 from .env import doctor, exit_status
 from .export import export_run, FTYPES, QUANTS

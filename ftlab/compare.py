@@ -11,13 +11,15 @@ import torch
 from .core import get_profile, versions
 from .models import DEFAULT_MODEL, load_model, load_tokenizer
 from .data import load_records, task_paths, UsageError, TASKS
-from .train import METHODS, load_methods, get_method, TrainConfig, trim_memory
+from .train import TrainConfig, trim_memory
+from .methods import METHODS, load_methods, get_method
 from .eval import METRIC, evaluate_task, table
 from .jobs import run_job
 
 # %% auto #0
-__all__ = ['COLUMNS', 'ORDERINGS', 'CompareConfig', 'export_check', 'run_method', 'compare', 'row_line', 'compare_table',
-           'budget', 'save_results', 'plot_compare', 'orderings', 'load_results', 'guide', 'compare_main']
+__all__ = ['COLUMNS', 'ORDERINGS', 'SVK_ARMS', 'SVK_COLS', 'CompareConfig', 'export_check', 'run_method', 'compare', 'row_line',
+           'compare_table', 'budget', 'save_results', 'plot_compare', 'orderings', 'load_results', 'style_vs_knowledge',
+           'svk_table', 'plot_svk', 'svk_results', 'guide', 'compare_main']
 
 # %% ../nbs/19_compare.ipynb #5c2ae00e
 @dataclass
@@ -206,6 +208,92 @@ def load_results(path=None) -> dict|None:
         for p in (s, *s.parents):
             if (p/name).exists(): return json.loads((p/name).read_text())
     return None
+
+# %% ../nbs/19_compare.ipynb #3f0ff321
+SVK_ARMS = {                    # run name: (method, training set); None is the untrained base model
+    'base model':        None,
+    'LoRA on style':     ('lora', 'style'),
+    'LoRA on knowledge': ('lora', 'knowledge'),
+    'full on knowledge': ('full', 'knowledge'),
+}
+
+def style_vs_knowledge(arms:list|None=None,         # keys of SVK_ARMS (None: all four, in order)
+                       profile=None,                 # Profile or name: batch size, max_len, learning rates (None: FTLAB_PROFILE, else by hardware)
+                       steps:int|None=None,          # optimizer steps, the same for every trained arm (None: the profile's)
+                       n_eval:int|None=None,         # prompts per evaluation set (None: all)
+                       style_tokens:int=64,          # tokens generated per style answer
+                       fact_tokens:int=40,           # tokens generated per knowledge answer
+                       r:int=8, alpha:int=16,        # LoRA rank and alpha, on every linear layer of the blocks
+                       load=None,                    # () -> (model, tok); None: ftlab.models.load_model (the default model)
+                       log=print,                    # one line per arm (None: silent)
+                      ) -> list[dict]:
+    "Train each arm (`ftlab.jobs.run_job`); measure held-out style rate and fact accuracy (paraphrased and training questions)."
+    from ftlab.core import Profile, get_profile, data_dir
+    from ftlab.models import load_model
+    from ftlab.data import load_records
+    from ftlab.jobs import run_job
+    from ftlab.eval import evaluate_style, evaluate_knowledge
+    prof = profile if isinstance(profile, Profile) else get_profile(profile)
+    arms = list(arms or SVK_ARMS)
+    if bad := [a for a in arms if a not in SVK_ARMS]: raise ValueError(f"unknown arm(s) {bad}: choose from {list(SVK_ARMS)}")
+    d = data_dir()
+    style_held = load_records(d/'style'/'heldout.jsonl', n=n_eval)[0]       # 12 topics never trained on
+    know_held = load_records(d/'knowledge'/'heldout.jsonl', n=n_eval)[0]    # the 16 facts, asked in other words
+    know_train = load_records(d/'knowledge'/'train.jsonl', n=n_eval)[0]     # the questions the knowledge arms trained on
+    rows = []
+    for name in arms:
+        row = {'run': name, 'method': None, 'data': None, 'steps': 0, 'lr': None, 'trainable_pct': 0., 'first_loss': None, 'last_loss': None, 'train_s': 0.}
+        if SVK_ARMS[name]:
+            method, task = SVK_ARMS[name]
+            j = run_job(method, task, profile=prof, method_kw={'r': r, 'alpha': alpha} if method == 'lora' else None, train_kw={'steps': steps},
+                        evaluate=False, out=False, load=load, progress=False)
+            model, tok, m = j.res.model, j.tok, j.res.metrics
+            row.update(method=method, data=task, steps=j.cfg.steps, lr=j.cfg.lr, trainable_pct=m['trainable_pct'],
+                       first_loss=m['first_loss'], last_loss=m['last_loss'], train_s=m['train_time_s'])
+        else: model, tok = (load or load_model)()
+        st = evaluate_style(model, tok, style_held, max_new_tokens=style_tokens, batch_size=prof.gen_batch_size)
+        kh = evaluate_knowledge(model, tok, know_held, fact_tokens, prof.gen_batch_size)
+        kt = evaluate_knowledge(model, tok, know_train, fact_tokens, prof.gen_batch_size)
+        row.update(style_rate=st['style_rate'], fact_acc=kh['fact_accuracy'], fact_acc_train=kt['fact_accuracy'],
+                   answers={'style': st['answers'], 'facts': kh['answers'], 'facts_train': kt['answers']})
+        rows.append(row)
+        if log: log(f"{name:<18} style {row['style_rate']:.0%} | facts held-out {row['fact_acc']:.0%} | facts trained-on {row['fact_acc_train']:.0%}"
+                    + (f" | loss {row['first_loss']:.2f} -> {row['last_loss']:.2f} in {row['steps']} steps, {row['train_s']:.0f}s" if row['steps'] else ''))
+        model = j = None   # free this arm's model before the next one loads
+    return rows
+
+# %% ../nbs/19_compare.ipynb #1481ba03
+SVK_COLS = {'run': 'run', 'trainable_pct': 'trainable %', 'steps': 'steps', 'lr': 'lr', 'last_loss': 'final loss',
+            'style_rate': 'style rate (held-out)', 'fact_acc': 'fact accuracy (paraphrased)', 'fact_acc_train': 'fact accuracy (trained questions)'}
+
+def svk_table(rows:list[dict]) -> str:
+    "The side-by-side Markdown table of `style_vs_knowledge` rows."
+    from ftlab.eval import table
+    fmt = lambda k, v: '-' if v is None else f'{v:.0%}' if k in ('style_rate', 'fact_acc', 'fact_acc_train') else f'{v:.2f}' if k in ('trainable_pct', 'last_loss') else f'{v:g}' if k == 'lr' else v
+    return table([{c: fmt(k, r.get(k)) for k, c in SVK_COLS.items()} for r in rows])
+
+def plot_svk(rows:list[dict], path=None):
+    "Grouped bars: style rate and fact accuracy per run; saved to `path` when given."
+    import matplotlib.pyplot as plt
+    keys = ['style_rate', 'fact_acc', 'fact_acc_train']
+    fig, ax = plt.subplots(figsize=(7, 3))
+    w = 0.8 / len(keys)
+    for i, k in enumerate(keys):
+        ax.bar([j + (i - 1) * w for j in range(len(rows))], [r[k] for r in rows], w, label=SVK_COLS[k])
+    ax.set_xticks(range(len(rows)), [r['run'] for r in rows]); ax.set_ylim(0, 1); ax.legend(fontsize=7); ax.set_title('style vs knowledge')
+    if path is not None: fig.savefig(path, dpi=80, bbox_inches='tight')
+    plt.close(fig)
+    return fig
+
+def svk_results(path=None) -> dict:
+    "The measurement `bench/style_vs_knowledge.py` wrote (found from the current folder or the package upwards)."
+    name = Path('bench')/'results'/'style_vs_knowledge.json'
+    if path is None:
+        import ftlab
+        starts = [Path.cwd(), Path(ftlab.__file__).resolve().parent]
+        path = next((p/name for s in starts for p in (s, *s.parents) if (p/name).exists()), None)
+        if path is None: raise FileNotFoundError(f'no {name} above {starts[0]}. Fix: run python bench/style_vs_knowledge.py from the repository')
+    return json.loads(Path(path).read_text())
 
 # %% ../nbs/19_compare.ipynb #9488bc58
 def _knowledge_sentence(svk:dict|None) -> str:

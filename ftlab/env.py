@@ -12,7 +12,7 @@ from .core import versions, get_profile, get_device, precision
 # %% auto #0
 __all__ = ['LLAMA_FIX', 'BYTES', 'OPTIMIZER_BYTES', 'RUNTIME_MIB', 'OVERHEAD', 'GPUS', 'check', 'exit_status', 'tested_ranges',
            'in_range', 'bnb_matmul_check', 'bnb_check_apart', 'llama_cpp_check', 'doctor', 'model_shape',
-           'estimate_memory', 'measure_peak', 'compare', 'fits_on']
+           'estimate_memory', 'measure_peak', 'estimate_ratio', 'fits_on']
 
 # %% ../nbs/01_env.ipynb #d7e3c961
 def check(name:str, ok:bool, detail, fix:str='', needed:bool=True) -> dict:
@@ -229,7 +229,7 @@ def measure_peak(method:str='lora',   # a registered method
     if r.returncode or not line: raise RuntimeError(f'measuring {method} failed (exit {r.returncode}): {r.stderr[-2000:]}')
     return json.loads(line[-1][7:])
 
-def compare(est:dict, meas:dict) -> float:
+def estimate_ratio(est:dict, meas:dict) -> float:
     "Estimate / measured peak, like for like: a GPU's max_memory_allocated leaves out the CUDA context (the runtime term)."
     e = est['total'] - (est['runtime'] if meas['device'] == 'cuda' else 0)
     return e / meas['peak_mib']

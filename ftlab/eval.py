@@ -9,6 +9,7 @@ from collections import Counter
 import torch
 from .core import autocast, Profile, get_profile
 from .data import Collator, encode, detect_format
+from .models import evaluating
 
 # %% auto #0
 __all__ = ['METRIC', 'generate', 'sentences', 'is_styled', 'style_rate', 'strip_style', 'token_f1', 'content_f1', 'fact_right',
@@ -104,15 +105,13 @@ def heldout_loss(model, tok, records:list[dict], fmt:str='io', max_len:int=256, 
     dev = next(model.parameters()).device
     col = Collator(tok.pad_token_id)
     total, count = 0., 0
-    was = model.training; model.eval()
-    try:
+    with evaluating(model):
         for i in range(0, len(enc), batch_size):
             b = {k: v.to(dev) for k, v in col(enc[i:i+batch_size]).items()}
             with autocast(dev): logits = model(input_ids=b['input_ids'], attention_mask=b['attention_mask']).logits.float()
             logits = logits[:, -b['input_ids'].shape[1]:]  # methods that prepend virtual tokens (prompt tuning) return logits for them too
             lp = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), b['labels'][:, 1:], ignore_index=-100, reduction='sum')
             total += lp.item(); count += int((b['labels'][:, 1:] != -100).sum())
-    finally: model.train(was)
     return total / max(count, 1)
 
 # %% ../nbs/05_eval.ipynb #cd45cca2

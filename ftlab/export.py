@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import FtlabError
-from .train import get_method, load_run
+from .train import load_run
+from .methods import get_method
 
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS', 'PROMPT_LEARNING', 'MODELFILE_COMMANDS',

@@ -10,7 +10,8 @@ from pathlib import Path
 from .core import Profile, get_profile, runs_dir, safe_name, set_threads, seed_everything
 from .data import DataError, UsageError, load_records, load_data, task_paths
 from .models import load_model, load_tokenizer, DEFAULT_MODEL
-from .train import TrainConfig, RunResult, get_method, train, write_json, check_run_dir
+from .train import TrainConfig, RunResult, train, write_json, check_run_dir
+from .methods import get_method
 from .eval import evaluate_task, table, plot_before_after
 
 # %% auto #0
@@ -83,7 +84,7 @@ def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None
         rows = [{'prompt': r['input'], 'before': b, 'after': a} for r, b, a in zip(j.held, before['answers'], after['answers'])]
         (res.run_dir/'samples.md').write_text(table(rows, width=400) + '\n')
         bars = {key: (before[key], after[key])} | ({'content F1': (1.0, after['content_f1'])} if style else {})
-        plot_before_after(bars, res.run_dir/'before_after.png', f"{method} on {task or Path(data).name}")
+        plot_before_after(bars, res.run_dir/'before_after.png', f"{method} on {task or (Path(data).name if data else 'style')}")
         log(table(rows[:5], width=90))
         log(f"{key}: {before[key]:.0%} -> {after[key]:.0%}" + (f", content F1 vs base {after['content_f1']:.2f}" if style else ''))
         out_d['samples'] = rows

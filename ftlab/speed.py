@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import nn
+from .models import decoder_layers
 
 # %% auto #0
-__all__ = ['linear_cross_entropy', 'backbone', 'fused_causal_lm_loss', 'pack', 'PackedCollator', 'decoder_layers',
-           'compile_layers', 'GpuRecipe', 'apply_recipe', 'make_optimizer', 'pick_grad_accum']
+__all__ = ['linear_cross_entropy', 'backbone', 'fused_causal_lm_loss', 'pack', 'PackedCollator', 'compile_layers', 'GpuRecipe',
+           'apply_recipe', 'make_optimizer', 'pick_grad_accum']
 
 # %% ../nbs/07_speed.ipynb #53db34ea
 class _LinearCE(torch.autograd.Function):
@@ -113,10 +114,6 @@ class PackedCollator:
         return {'input_ids': ids, 'labels': labels, 'position_ids': pos}
 
 # %% ../nbs/07_speed.ipynb #417f90ae
-def decoder_layers(model:nn.Module) -> list[nn.Module]:
-    "The repeated blocks of a transformer (modules whose class name ends in 'DecoderLayer' or 'Block')."
-    return [mod for mod in model.modules() if type(mod).__name__.endswith(('DecoderLayer', 'Block'))]
-
 def compile_layers(model:nn.Module, **kw) -> int:
     "Compile each decoder layer in place (regional compilation); `kw` go to `torch.compile`. Returns how many."
     layers = decoder_layers(model)

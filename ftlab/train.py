@@ -5,121 +5,19 @@
 # %% ../nbs/04_train.ipynb #24a79947
 from __future__ import annotations
 import ctypes, gc, json, os, shutil, signal, threading, time
-from dataclasses import dataclass, asdict, field, fields, replace
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
-from typing import Callable
 import torch
 from torch import nn
 from .core import Profile, get_profile, get_device, autocast_dtype, runs_dir, safe_name, versions, seed_everything, FtlabError
-from .models import count_params, find_target_modules, load_model, DEFAULT_MODEL
+from .models import count_params, load_model, DEFAULT_MODEL
 from .data import Collator, load_data, UsageError
+from .methods import Method, get_method, load_methods
 
 # %% auto #0
-__all__ = ['METHODS', 'Method', 'parse_option', 'register', 'load_methods', 'get_method', 'FullConfig', 'apply_full',
-           'LoraConfig', 'apply_lora', 'TrainConfig', 'RunExistsError', 'check_run_dir', 'prepare_run_dir',
-           'write_json', 'last_checkpoint', 'trim_memory', 'PeakMemory', 'CountingCollator', 'RunResult', 'smooth',
-           'plot_losses', 'TrainingInterrupted', 'answer_loss', 'train', 'plain_forward', 'tempfile_dir', 'save_result',
-           'restore_method', 'load_run']
-
-# %% ../nbs/04_train.ipynb #519b51b6
-@dataclass
-class Method:
-    "A fine-tuning method: which parameters train and how the forward pass changes."
-    name:str             # registry key, used by `ftlab train --method`
-    config:type          # dataclass of the method's options
-    apply:Callable       # (model, cfg) -> model with only the method's parameters trainable
-    lr_field:str         # which `Profile` learning rate suits it ('lora_lr' or 'full_lr')
-    mergeable:bool       # can the result be folded into plain weights (and so exported to GGUF)?
-    summary:str          # one line for tables and --help
-    callbacks:Callable|None = None  # (model, method_cfg, train_cfg) -> TrainerCallbacks the method needs while training (None: none)
-    prepare_base:Callable|None = None  # (fresh base model, method_cfg) -> the base its saved adapter was trained on (QLoRA: weights rounded to NF4); None: as loaded
-    cannot:dict = field(default_factory=dict)  # steps of the run contract it cannot do, each with why: 'resume', 'gguf' (mergeable=False rules out merging and GGUF)
-
-    def check(self, step:str):
-        "Raise ValueError, saying why, if this method cannot do `step` ('resume', 'gguf')."
-        if step in self.cannot: raise ValueError(f'method {self.name!r} cannot {step}: {self.cannot[step]}')
-
-    def make_config(self, **kw):
-        "The method's config with `kw` set (strings are parsed as the field's type says); an unknown key or a bad value is a ValueError naming the valid keys."
-        if not kw: return self.config()
-        opts = {f.name: f.type for f in fields(self.config)}
-        valid = ', '.join(f'{k} ({t})' for k, t in opts.items()) or 'none'
-        if bad := sorted(set(kw) - set(opts)): raise ValueError(f"method {self.name!r} has no option {', '.join(bad)}. Fix: use one of its options: {valid}")
-        try: kw = {k: parse_option(opts[k], v) if isinstance(v, str) else v for k, v in kw.items()}
-        except ValueError as e: raise ValueError(f'method {self.name!r}: {e}. Its options: {valid}') from None
-        return self.config(**kw)
-
-def parse_option(typ:str, text:str):
-    "A command-line string as a config field's type annotation says: 'int', 'float', 'bool', 'str', 'list' (comma-separated), each optionally '|None'."
-    t = str(typ).replace(' ', '')
-    if '|None' in t:
-        if text.lower() in ('none', ''): return None
-        t = t.replace('|None', '')
-    if t == 'bool':
-        if text.lower() in ('1', 'true', 'yes', 'on'): return True
-        if text.lower() in ('0', 'false', 'no', 'off'): return False
-        raise ValueError(f'{text!r} is not true or false')
-    if t in ('int', 'float'):
-        try: return int(text) if t == 'int' else float(text)
-        except ValueError: raise ValueError(f'{text!r} is not {"an" if t == "int" else "a"} {t}') from None
-    if t.startswith('list'): return [int(s) if s.strip().lstrip('-').isdigit() else s.strip() for s in text.split(',') if s.strip()]   # layer indices are ints
-    return text
-
-METHODS:dict[str, Method] = {}
-
-def register(m:Method) -> Method:
-    "Add `m` to `METHODS`. A name another method holds is refused; the same method again (a module reloaded, a notebook cell re-run) replaces it."
-    old = METHODS.get(m.name)
-    if old is not None and old.apply.__qualname__ != m.apply.__qualname__:
-        raise ValueError(f'method name {m.name!r} is taken by {old.apply.__module__}.{old.apply.__qualname__}. Fix: register {m.apply.__qualname__} under another name')
-    METHODS[m.name] = m
-    return m
-
-def load_methods():
-    "Import every module of `ftlab.methods`, so each registers its methods (a new method is one notebook and one `register` line)."
-    import importlib, pkgutil, ftlab.methods
-    for m in pkgutil.iter_modules(ftlab.methods.__path__): importlib.import_module(f'ftlab.methods.{m.name}')
-    return METHODS
-
-def get_method(name:str) -> Method:
-    "The registered method called `name`."
-    if name not in METHODS: load_methods()
-    if name not in METHODS: raise ValueError(f"unknown method {name!r}: choose one of {', '.join(sorted(METHODS))}")
-    return METHODS[name]
-
-# %% ../nbs/04_train.ipynb #81791cd6
-@dataclass
-class FullConfig:
-    "Full fine-tuning options."
-    train_embeddings:bool = True  # False freezes the (tied) embedding matrix, a large share of a small model
-
-def apply_full(model:nn.Module, cfg:FullConfig) -> nn.Module:
-    "Every parameter trains (optionally not the embeddings)."
-    for p in model.parameters(): p.requires_grad_(True)
-    if not cfg.train_embeddings: model.get_input_embeddings().weight.requires_grad_(False)
-    return model
-
-register(Method('full', FullConfig, apply_full, 'full_lr', True, 'full fine-tuning: every weight trains'));
-
-# %% ../nbs/04_train.ipynb #e91ff131
-@dataclass
-class LoraConfig:
-    "LoRA options (peft underneath)."
-    r:int = 8                  # rank of the update B A
-    alpha:int = 16             # scale: the update is multiplied by alpha / r
-    dropout:float = 0.0        # dropout on the LoRA input
-    targets:list|None = None   # short names of linear layers to wrap (None: every linear layer, from find_target_modules)
-    def __post_init__(self):
-        if self.r < 1: raise ValueError(f'rank must be at least 1, got r={self.r}')
-
-def apply_lora(model:nn.Module, cfg:LoraConfig, name:str='LoRA', **peft_kw) -> nn.Module:
-    "Wrap the target linear layers with peft LoRA; only A and B train. `peft_kw` go to `peft.LoraConfig` (DoRA: `use_dora=True`)."
-    import peft
-    targets = cfg.targets or find_target_modules(model)
-    pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, task_type='CAUSAL_LM', **peft_kw)
-    return peft.get_peft_model(model, pcfg)
-
-register(Method('lora', LoraConfig, apply_lora, 'lora_lr', True, 'LoRA (peft): low-rank updates beside the linear layers'));
+__all__ = ['TrainConfig', 'RunExistsError', 'check_run_dir', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'trim_memory',
+           'PeakMemory', 'CountingCollator', 'RunResult', 'smooth', 'plot_losses', 'TrainingInterrupted', 'answer_loss',
+           'train', 'plain_forward', 'tempfile_dir', 'save_result', 'restore_method', 'load_run']
 
 # %% ../nbs/04_train.ipynb #b37a7fa8
 @dataclass

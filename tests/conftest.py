@@ -12,6 +12,23 @@ def tok():
     from ftlab.models import load_tokenizer
     return load_tokenizer()
 
+@pytest.fixture(scope='session')
+def style_data(tok):
+    "`style_data(n, max_len=160)`: the first `n` examples of the bundled style set, tokenized (each size once a session)."
+    from ftlab.core import data_dir
+    from ftlab.data import load_data
+    cache = {}
+    def get(n:int=8, max_len:int=160):
+        if (n, max_len) not in cache: cache[n, max_len] = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=max_len, n=n)
+        return cache[n, max_len]
+    return get
+
+@pytest.fixture(scope='session')
+def tiny(tok):
+    "`tiny(**kw)`: a fresh tiny random model with the default tokenizer (ftlab.models.tiny_model)."
+    from ftlab.models import tiny_model
+    return lambda **kw: tiny_model(tokenizer=tok, **kw)[0]
+
 @pytest.fixture
 def runs(tmp_path, monkeypatch):
     "An empty runs/ folder for the test, used as FTLAB_RUNS."
@@ -24,7 +41,7 @@ def runs(tmp_path, monkeypatch):
 # (greedy, longest first), each ordered longest first. Seconds measured on 2 cores, one thread each (suite of 2026-11-28).
 COST = {'18_gguf': 260, '17_rlhf': 230, '19_compare': 145, 'test_main_job': 145, '13_prompt_prefix': 140, '16_adapters': 132,
         '14_bitfit': 120, '12_qlora': 113, '10_full_finetuning': 112, '11_lora': 107, '15_reft': 80, 'test_sigkill_then_resume_matches': 64,
-        '04_train': 56, '20_scale_out': 54, '01_env': 50, '05_eval': 47, '06_cli': 47, '05_jobs': 30, 'test_ctrl_c_saves_and_resumes': 46,
+        '04_train': 56, '20_scale_out': 54, '01_env': 50, '05_eval': 47, '06_cli': 47, '05_jobs': 30, '04_methods': 12, 'test_ctrl_c_saves_and_resumes': 46,
         'test_gpu_bench_tiny': 36, '07_speed': 26, 'test_console_script_exit_code': 16, '02_models': 15}
 
 def _cost(item): return max([v for k, v in COST.items() if k in item.nodeid] or [0])

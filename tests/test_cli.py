@@ -1,5 +1,5 @@
 "The CLI: help, doctor, and bad input that exits 2 naming file and line, with nothing written."
-import json, subprocess, sys
+import json, subprocess
 import pytest
 from ftlab.cli import main
 

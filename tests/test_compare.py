@@ -20,7 +20,7 @@ def test_compare_cli(tmp_path, capsys):
 
 def test_failing_method_is_a_row(tok):
     from ftlab.compare import CompareConfig, run_method
-    from ftlab.train import METHODS, Method, register
+    from ftlab.methods import METHODS, Method, register
     from ftlab.models import tiny_model
     def boom(model, cfg): raise RuntimeError('no kernel for this')
     register(Method('_boom', dict, boom, 'lora_lr', False, 'always fails'))

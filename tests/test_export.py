@@ -4,10 +4,11 @@ import numpy as np
 import pytest, torch
 from ftlab.cli import main
 from ftlab.export import parse_modelfile, open_gguf, gguf_logits, ExportError
+from ftlab.train import train, TrainConfig
 from ftlab.models import tiny_model
-from ftlab.data import load_data
-from ftlab.core import data_dir
-from ftlab.train import train, TrainConfig, LoraConfig, METHODS, Method, register, FullConfig, apply_full
+from ftlab.methods.lora import LoraConfig
+from ftlab.methods import METHODS, Method, register
+from ftlab.methods.full import FullConfig, apply_full
 
 def _bad(args, capsys, expect):
     code = main(['export'] + [str(a) for a in args])
@@ -16,12 +17,10 @@ def _bad(args, capsys, expect):
     assert expect in err and 'Fix:' in err and 'Traceback' not in err, err
 
 @pytest.fixture(scope='module')
-def lora_run(tmp_path_factory):
+def lora_run(tmp_path_factory, tok, tiny, style_data):
     "A tiny LoRA run folder, trained 3 steps through ftlab.train."
     d = tmp_path_factory.mktemp('run')
-    m, tok = tiny_model()
-    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=8)
-    train(m, ds, 'lora', LoraConfig(r=4, alpha=8), TrainConfig(steps=3, batch_size=4, lr=2e-2), tok=tok, out_dir=d/'lora', progress=False, extra={'model': 'tiny'})
+    train(tiny(), style_data(8), 'lora', LoraConfig(r=4, alpha=8), TrainConfig(steps=3, batch_size=4, lr=2e-2), tok=tok, out_dir=d/'lora', progress=False, extra={'model': 'tiny'})
     return d/'lora'
 
 def test_help(capsys):
@@ -30,24 +29,24 @@ def test_help(capsys):
 
 def test_unsupported_architecture(tmp_path, capsys):
     from transformers import GPT2Config, GPT2LMHeadModel
-    _, tok = tiny_model()
+    _, tok = tiny_model()   # loaded here: transformers' logger then writes to this test's captured stderr
     GPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=32, n_head=2, vocab_size=len(tok))).save_pretrained(tmp_path/'gpt2'); tok.save_pretrained(tmp_path/'gpt2')
     _bad([tmp_path/'gpt2', '--gguf', tmp_path/'o.gguf'], capsys, 'architecture GPT2LMHeadModel is not supported')
     assert not list(tmp_path.glob('o.gguf*'))
 
-def test_missing_tokenizer_files(tmp_path, capsys):
-    tiny_model()[0].save_pretrained(tmp_path/'m')   # the trap: weights saved without the tokenizer
+def test_missing_tokenizer_files(tmp_path, tiny, capsys):
+    tiny().save_pretrained(tmp_path/'m')   # the trap: weights saved without the tokenizer
     _bad([tmp_path/'m', '--gguf', tmp_path/'o.gguf'], capsys, 'tokenizer file(s) tokenizer.json, tokenizer_config.json missing')
     assert not list(tmp_path.glob('o.gguf*'))
 
-def test_run_model_without_tokenizer(tmp_path, capsys):
-    run = tmp_path/'run'; tiny_model()[0].save_pretrained(run/'model')
+def test_run_model_without_tokenizer(tmp_path, tiny, capsys):
+    run = tmp_path/'run'; tiny().save_pretrained(run/'model')
     (run/'config.json').write_text(json.dumps({'method': 'full', 'model': 'tiny'}))
     _bad([run, '--gguf', tmp_path/'o.gguf'], capsys, 'tokenizer file(s)')
 
-def test_prefix_tuning_cannot_merge(tmp_path, capsys):
+def test_prefix_tuning_cannot_merge(tmp_path, tok, tiny, capsys):
     import peft
-    m, tok = tiny_model()
+    m = tiny()
     pm = peft.get_peft_model(m, peft.PrefixTuningConfig(task_type='CAUSAL_LM', num_virtual_tokens=4))
     run = tmp_path/'run'; pm.save_pretrained(run/'adapter'); tok.save_pretrained(run/'adapter')
     (run/'config.json').write_text(json.dumps({'method': 'prefix_tuning', 'model': 'tiny'}))

@@ -1,5 +1,5 @@
 "The README's main job, `ftlab train --method lora`, in the ci profile: the style is learned and the content kept."
-import json, os, subprocess, sys
+import json, os, subprocess
 import pytest
 
 @pytest.mark.precision   # its thresholds must hold whether training runs in bf16 or fp32

@@ -3,16 +3,15 @@ tiny model: train into a run folder, reload it, resume it, generate with it, and
 import copy, shutil
 import pytest, torch
 from ftlab.cli import main, load_run
-from ftlab.core import data_dir
-from ftlab.data import load_data
 from ftlab.export import merged_model, teacher_forced, compare_gguf
 from ftlab.models import tiny_model, count_params
-from ftlab.train import load_methods, get_method, TrainConfig, train
+from ftlab.train import TrainConfig, train
+from ftlab.methods import load_methods, get_method
 
 PROMPTS = ['Why is the sky blue?', 'What is a cat?', 'Tell me about the sea.']
 
 @pytest.fixture(scope='module')
-def style_ds(tok): return load_data(data_dir()/'style'/'train.jsonl', tok, max_len=128, n=24)
+def style_ds(style_data): return style_data(24, max_len=128)
 
 def _train(name, ds, tok, out, resume=False):
     # fp32 (autocast off): reload, resume and merge are exact claims, checked in fp32 on every machine (00_core, section 3)
@@ -73,23 +72,24 @@ def test_method_contract(name, tmp_path, tok, style_ds, capsys):
     agree = compare_gguf(gguf, seqs, hf, threads=1)
     assert agree['agreement'] >= 0.99, agree
 
-def test_full_trains_everything_lora_little(tok):
-    from ftlab.train import FullConfig, LoraConfig
-    m1, _ = tiny_model(tokenizer=tok); m2, _ = tiny_model(tokenizer=tok)
+def test_full_trains_everything_lora_little(tiny):
+    from ftlab.methods.full import FullConfig
+    from ftlab.methods.lora import LoraConfig
+    m1, m2 = tiny(), tiny()
     t_full, n = count_params(get_method('full').apply(m1, FullConfig()))
     t_lora, _ = count_params(get_method('lora').apply(m2, LoraConfig(r=2)))
     assert t_full == n and 0 < t_lora < t_full / 10
 
-def test_same_seed_same_losses(tok):
-    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=16)
-    runs = [train(tiny_model(tokenizer=tok)[0], ds, 'lora', cfg=TrainConfig(steps=5, batch_size=4, lr=1e-2, seed=7), tok=tok, out_dir=False, progress=False).losses for _ in range(2)]
+def test_same_seed_same_losses(tok, tiny, style_data):
+    ds = style_data(16)
+    runs = [train(tiny(), ds, 'lora', cfg=TrainConfig(steps=5, batch_size=4, lr=1e-2, seed=7), tok=tok, out_dir=False, progress=False).losses for _ in range(2)]
     assert runs[0] == runs[1]
 
-def test_count_params_counts_4bit_weights_not_bytes(tok):
+def test_count_params_counts_4bit_weights_not_bytes(tiny):
     "A 4-bit base counts the weights it holds (bitsandbytes packs two a byte), so QLoRA's trainable share is LoRA's."
     from ftlab.methods.qlora import to_4bit, bnb_available, is_4bit
     if not bnb_available(): pytest.skip('bitsandbytes cannot run here')
-    m = tiny_model(tokenizer=tok)[0]
+    m = tiny()
     before = count_params(m)
     to_4bit(m)
     assert any(is_4bit(x) for x in m.modules()) and sum(p.numel() for p in m.parameters()) < before[1]   # packed: fewer elements stored

@@ -1,5 +1,5 @@
 "nbdev_test over every notebook in nbs/, one notebook per test, in the ci profile (flagged slow/cuda cells are skipped); `pytest -n 2` runs two at a time."
-import os, subprocess, sys
+import os, subprocess
 from pathlib import Path
 import pytest
 

@@ -65,6 +65,19 @@ def test_no_import_cycles():
         if m not in done: visit(m, [m])
     assert not cycles, cycles
 
+def test_method_modules_sit_below_training():
+    "The registry (`ftlab.methods`) imports its method modules at run time (`load_methods`, through pkgutil), so a method module must import nothing that uses the registry: not train, jobs, compare, cli..."
+    graph = import_graph()
+    def reach(m, seen=None):
+        seen = set() if seen is None else seen
+        for n in graph[m] - seen: seen.add(n); reach(n, seen)
+        return seen
+    methods = {m for m in graph if m.startswith('ftlab.methods')}
+    users = {m for m in graph if 'ftlab.methods' in reach(m)} - methods   # what sits above the registry
+    assert {'ftlab.train', 'ftlab.jobs', 'ftlab.cli'} <= users
+    bad = {m: sorted(reach(m) & users) for m in methods if reach(m) & users}
+    assert not bad, bad
+
 def test_cli_imports_no_training_libraries():
     "`ftlab --help`, `ftlab train --help` and `ftlab doctor` import neither peft, trl nor bitsandbytes: fast, and able to report one missing."
     code = ("import sys, io, contextlib\nfrom ftlab.cli import main\n"

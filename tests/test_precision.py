@@ -1,8 +1,6 @@
 "Precision: the model `train()` returns computes what its saved run computes, under bf16 training too; exact claims hold in fp32 on any CPU."
 import pytest, torch
-from ftlab.core import data_dir, autocast_dtype, precision
-from ftlab.data import load_data
-from ftlab.models import tiny_model
+from ftlab.core import autocast_dtype, precision
 from ftlab.train import TrainConfig, train, plain_forward
 
 pytestmark = pytest.mark.precision
@@ -12,13 +10,12 @@ def _x(tok):
     return tok(text, return_tensors='pt', add_special_tokens=False)
 
 @pytest.mark.parametrize('name', ['lora', 'full', 'reft', 'adapter'])
-def test_returned_model_is_the_saved_run(name, tmp_path, tok, monkeypatch):
+def test_returned_model_is_the_saved_run(name, tmp_path, tok, tiny, style_data, monkeypatch):
     "Trained under forced bf16 autocast: the returned model and `load_run` give the same logits (<= 1e-5), and the returned model runs in fp32 again."
     from ftlab.cli import load_run
     monkeypatch.setenv('FTLAB_CPU_BF16', '1')
     assert autocast_dtype('cpu') == torch.bfloat16
-    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=8)
-    res = train(tiny_model(tokenizer=tok)[0], ds, name, cfg=TrainConfig(steps=2, batch_size=4, lr=5e-2), tok=tok,
+    res = train(tiny(), style_data(8), name, cfg=TrainConfig(steps=2, batch_size=4, lr=5e-2), tok=tok,
                 out_dir=tmp_path/name, progress=False, extra={'model': 'tiny'})
     assert '_original_forward' not in res.model.__dict__ and 'forward' not in res.model.__dict__   # the class's own forward again
     x = _x(tok)
@@ -30,10 +27,10 @@ def test_returned_model_is_the_saved_run(name, tmp_path, tok, monkeypatch):
     assert (trained_bf16 - trained).abs().max() > 1e-3   # bf16 moves these logits by more than the tolerance: a kept autocast forward would fail below
     assert (loaded - trained).abs().max() <= 1e-5, (loaded - trained).abs().max()
 
-def test_plain_forward_restores_the_class_forward(tok):
+def test_plain_forward_restores_the_class_forward(tiny):
     "What accelerate's mixed precision adds (an autocast forward and an fp32 cast of the outputs) is removed; a model without it is left as it is."
     from accelerate import Accelerator
-    m, _ = tiny_model(tokenizer=tok)
+    m = tiny()
     x = torch.tensor([[1, 5, 9, 13]])
     with torch.no_grad(): ref = m(input_ids=x).logits
     from accelerate.state import AcceleratorState

@@ -1,5 +1,5 @@
 "Interruption: Ctrl-C saves a checkpoint and exits 130; after SIGKILL, --resume finishes with the same losses as an uninterrupted run."
-import json, os, signal, subprocess, time
+import json, signal, subprocess, time
 import pytest
 from pathlib import Path
 

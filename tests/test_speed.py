@@ -3,8 +3,6 @@ import json, subprocess, sys
 from pathlib import Path
 import torch
 from torch.testing import assert_close
-from ftlab.core import data_dir
-from ftlab.data import load_data
 from ftlab.models import tiny_model
 from ftlab.speed import GpuRecipe
 from ftlab.train import TrainConfig, train
@@ -15,16 +13,16 @@ def _run(tok, ds, rc=None, **kw):
     cfg = TrainConfig(steps=6, batch_size=4, lr=1e-2, seed=3, **kw)
     return train(tiny_model(tokenizer=tok)[0], ds, 'lora', cfg=cfg, tok=tok, out_dir=False, progress=False, recipe=rc)
 
-def test_recipe_loss_equals_plain(tok):
+def test_recipe_loss_equals_plain(tok, style_data):
     "The fused loss path trains exactly like answer_loss (fp32 on CPU): the recipe changes speed, not the result."
-    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=24)
+    ds = style_data(24)
     plain = _run(tok, ds, recipe=False, autocast=False)   # an exactness claim: fp32 on any CPU (00_core, section 3)
     fused = _run(tok, ds, GpuRecipe(compile=False, frozen_bf16=False, fused_adamw=False), recipe=True, autocast=False)
     assert_close(torch.tensor(fused.losses), torch.tensor(plain.losses), rtol=1e-4, atol=1e-4)
 
-def test_recipe_compiled_and_packed_trains(tok):
+def test_recipe_compiled_and_packed_trains(tok, style_data):
     "Regional compile (dynamo's eager backend on CPU) plus packing: trains, counts every real token, loss falls."
-    ds = load_data(data_dir()/'style'/'train.jsonl', tok, max_len=160, n=40)
+    ds = style_data(40)
     res = _run(tok, ds, GpuRecipe(compile=True, compile_backend='eager', frozen_bf16=False, fused_adamw=False), recipe=True, packing=320)
     assert res.metrics['tokens'] > 0 and sum(res.losses[-2:]) < sum(res.losses[:2])
     per_step = res.metrics['tokens'] / 6  # 4 packed rows of 320 a step: more tokens than 4 unpacked examples of at most 160 can hold
@@ -48,13 +46,14 @@ def test_gpu_bench_tiny(tmp_path):
     assert len(c['baseline']) == 4 and c['sound'], c
     assert '| tiny-b | lora | ftlab |' in r.stdout
 
-def test_recipe_leaves_prompt_learning_alone(tok):
+def test_recipe_leaves_prompt_learning_alone(tiny):
     "Virtual-token methods need peft's own forward: the recipe keeps only what cannot change their numbers."
-    from ftlab.train import get_method, _recipe
+    from ftlab.train import _recipe
+    from ftlab.methods import get_method
     for name in ('prompt', 'prefix'):
-        m = get_method(name).apply(tiny_model(tokenizer=tok)[0], get_method(name).config())
+        m = get_method(name).apply(tiny(), get_method(name).config())
         rc = _recipe(TrainConfig(recipe=True), GpuRecipe(), m, torch.device('cpu'), torch.bfloat16)
         assert not (rc.fused_ce or rc.compile or rc.frozen_bf16), (name, rc)
-    m = get_method('lora').apply(tiny_model(tokenizer=tok)[0], get_method('lora').config())
+    m = get_method('lora').apply(tiny(), get_method('lora').config())
     assert _recipe(TrainConfig(recipe=True), GpuRecipe(), m, torch.device('cpu'), torch.bfloat16) == GpuRecipe()
     assert _recipe(TrainConfig(), None, m, torch.device('cpu'), None) is None  # on the CPU the recipe is off unless asked for

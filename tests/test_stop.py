@@ -1,6 +1,6 @@
 "The end-of-turn token is learned, so a fine-tuned model stops instead of rambling to max_new_tokens."
 import json
-from ftlab.data import load_data, encode_chat
+from ftlab.data import load_data
 from ftlab.models import tiny_model
 from ftlab.train import TrainConfig, train
 from ftlab.eval import generate

@@ -8,8 +8,9 @@ import math
 from dataclasses import dataclass
 import torch
 from torch import nn
-from ..models import find_target_modules
-from ..train import Method, register, LoraConfig, apply_lora
+from ..models import find_target_modules, linear_layers, freeze
+from . import Method, register
+from .lora import LoraConfig, apply_lora
 from .lora import inject_lora, lora_layers, merge_lora
 
 # %% auto #0
@@ -42,11 +43,9 @@ class AdapterConfig:
 
 def apply_adapter(model:nn.Module, cfg:AdapterConfig) -> nn.Module:
     "Freeze `model` and put a bottleneck adapter after each target linear layer, by a forward hook (in place)."
-    targets = set(cfg.targets or ('o_proj', 'down_proj'))
-    found = [m for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in targets]
-    if not found: raise ValueError(f'no linear layer named {sorted(targets)} in this model: choose from {find_target_modules(model)}')
-    for p in model.parameters(): p.requires_grad_(False)
-    for m in found:
+    found = linear_layers(model, cfg.targets or ('o_proj', 'down_proj'))
+    freeze(model)
+    for _, m in found:
         m.adapter = Bottleneck(m.out_features, cfg.size).to(m.weight.device)
         m.register_forward_hook(_adapt)
     return model
@@ -58,19 +57,16 @@ IA3_TARGETS, IA3_FEEDFORWARD = ['k_proj', 'v_proj', 'down_proj'], ['down_proj'] 
 
 def ia3_param_count(model:nn.Module, targets:list=IA3_TARGETS, feedforward:list=IA3_FEEDFORWARD) -> int:
     "IA³ vector sizes: each target's output size, or its input size for feed-forward targets (scaled on the input)."
-    return sum(m.in_features if n.split('.')[-1] in feedforward else m.out_features
-               for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in targets)
+    return sum(m.in_features if n.split('.')[-1] in feedforward else m.out_features for n, m in linear_layers(model, targets))
 
 def _scale_out(linear, args, out): return out * linear.ia3_l.to(out.dtype)
 def _scale_in(linear, args): return (args[0] * linear.ia3_l.to(args[0].dtype),) + args[1:]
 
 def inject_ia3(model:nn.Module, targets:list=IA3_TARGETS, feedforward:list=IA3_FEEDFORWARD) -> nn.Module:
     "IA³ from scratch: freeze `model`; learned vectors (at one) scale the outputs of `targets`, or the inputs of `feedforward` ones (in place)."
-    for p in model.parameters(): p.requires_grad_(False)
-    for n, m in model.named_modules():
-        short = n.split('.')[-1]
-        if not (isinstance(m, nn.Linear) and short in targets): continue
-        ff = short in feedforward
+    freeze(model)
+    for n, m in linear_layers(model, targets):
+        ff = n.split('.')[-1] in feedforward
         m.ia3_l = nn.Parameter(torch.ones(m.in_features if ff else m.out_features, device=m.weight.device))
         if ff: m.register_forward_pre_hook(_scale_in)
         else: m.register_forward_hook(_scale_out)

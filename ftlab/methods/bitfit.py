@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import nn
-from ..models import find_target_modules
-from ..train import Method, register
+from ..models import linear_layers, freeze
+from . import Method, register
 
 # %% auto #0
 __all__ = ['bias_params', 'bias_count', 'add_biases', 'BitFitConfig', 'apply_bitfit', 'norm_layers', 'ln_count',
@@ -22,8 +22,7 @@ def bias_params(model:nn.Module) -> dict[str, nn.Parameter]:
 # %% ../../nbs/14_bitfit.ipynb #6e261314
 def bias_count(model:nn.Module, targets:list|None=None) -> int:
     "Bias parameters on the target linear layers (default: every linear layer in the blocks): the sum of their output sizes."
-    targets = set(targets or find_target_modules(model))
-    return sum(m.out_features for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in targets)
+    return sum(m.out_features for _, m in linear_layers(model, targets))
 
 # %% ../../nbs/14_bitfit.ipynb #db53592b
 _BIAS_FLAGS = {'attention_bias': 'self_attn', 'mlp_bias': 'mlp'}   # config flag -> the module name its linear layers sit under
@@ -33,9 +32,7 @@ def _zero_bias(m:nn.Linear, trainable:bool=True):
 
 def add_biases(model:nn.Module, targets:list|None=None) -> nn.Module:
     "Give the target linear layers zero biases where they have none, and set the config flags that make the model reload with them (in place)."
-    targets = set(targets or find_target_modules(model))
-    found = [m for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in targets]
-    if not found: raise ValueError(f'no linear layer named {sorted(targets)} in this model: choose from {find_target_modules(model)}')
+    found = [m for _, m in linear_layers(model, targets)]
     for m in found:
         if m.bias is None: _zero_bias(m)
     for flag, part in _BIAS_FLAGS.items():
@@ -55,11 +52,8 @@ class BitFitConfig:
 
 def apply_bitfit(model:nn.Module, cfg:BitFitConfig) -> nn.Module:
     "Only the biases of the target linear layers train (zero biases are added where there were none)."
-    for p in model.parameters(): p.requires_grad_(False)
-    targets = set(cfg.targets or find_target_modules(model))
-    add_biases(model, sorted(targets))
-    for n, m in model.named_modules():
-        if isinstance(m, nn.Linear) and n.split('.')[-1] in targets: m.bias.requires_grad_(True)
+    freeze(add_biases(model, cfg.targets))
+    for _, m in linear_layers(model, cfg.targets): m.bias.requires_grad_(True)
     return model
 
 register(Method('bitfit', BitFitConfig, apply_bitfit, 'bias_lr', True, 'BitFit: only bias terms train (zero biases added where missing)',
@@ -77,7 +71,7 @@ def ln_count(model:nn.Module) -> int:
 
 def apply_ln_scratch(model:nn.Module) -> nn.Module:
     "LayerNorm tuning from scratch: freeze everything but the normalisation layers (in place)."
-    for p in model.parameters(): p.requires_grad_(False)
+    freeze(model)
     for m in norm_layers(model).values():
         for p in m.parameters(recurse=False): p.requires_grad_(True)
     return model

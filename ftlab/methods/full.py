@@ -4,9 +4,26 @@
 
 # %% ../../nbs/10_full_finetuning.ipynb #007d9211
 from __future__ import annotations
+from dataclasses import dataclass
+from torch import nn
+from . import Method, register
 
 # %% auto #0
-__all__ = ['memory_estimate']
+__all__ = ['FullConfig', 'apply_full', 'memory_estimate']
+
+# %% ../../nbs/10_full_finetuning.ipynb #1ad64ad6
+@dataclass
+class FullConfig:
+    "Full fine-tuning options."
+    train_embeddings:bool = True  # False freezes the (tied) embedding matrix, a large share of a small model
+
+def apply_full(model:nn.Module, cfg:FullConfig) -> nn.Module:
+    "Every parameter trains (optionally not the embeddings)."
+    for p in model.parameters(): p.requires_grad_(True)
+    if not cfg.train_embeddings: model.get_input_embeddings().weight.requires_grad_(False)
+    return model
+
+register(Method('full', FullConfig, apply_full, 'full_lr', True, 'full fine-tuning: every weight trains'));
 
 # %% ../../nbs/10_full_finetuning.ipynb #5bd2617c
 def memory_estimate(n_total:int, n_trainable:int, weight_bytes:int=4, grad_bytes:int=4, optim_bytes:int=8) -> dict:

@@ -4,16 +4,16 @@
 
 # %% ../../nbs/11_lora.ipynb #66d0f3da
 from __future__ import annotations
-import json, math
-from pathlib import Path
+import math
 import torch
 from torch import nn
-from ..models import find_target_modules
+from dataclasses import dataclass
+from ..models import find_target_modules, linear_layers, freeze
+from . import Method, register
 
 # %% auto #0
-__all__ = ['SVK_ARMS', 'SVK_COLS', 'lora_params', 'LoRALinear', 'merge', 'unmerge', 'inject_lora', 'lora_layers', 'merge_lora',
-           'copy_lora_to_peft', 'lora_param_count', 'merged_weights_from_peft', 'style_vs_knowledge', 'svk_table',
-           'plot_svk', 'svk_results']
+__all__ = ['lora_params', 'LoRALinear', 'merge', 'unmerge', 'inject_lora', 'lora_layers', 'merge_lora', 'copy_lora_to_peft',
+           'LoraConfig', 'apply_lora', 'lora_param_count', 'merged_weights_from_peft']
 
 # %% ../../nbs/11_lora.ipynb #0852bbc3
 def lora_params(d_in:int, d_out:int, r:int) -> int:
@@ -27,7 +27,7 @@ class LoRALinear(nn.Module):
         super().__init__()
         if r < 1: raise ValueError(f'LoRA rank r must be at least 1, got {r}')
         self.base, self.r, self.alpha, self.scaling, self.merged = base, r, alpha, alpha / r, False
-        for p in base.parameters(): p.requires_grad_(False)
+        freeze(base)
         self.lora_A = nn.Parameter(torch.empty(r, base.in_features, dtype=base.weight.dtype, device=base.weight.device))
         self.lora_B = nn.Parameter(torch.zeros(base.out_features, r, dtype=base.weight.dtype, device=base.weight.device))
         nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
@@ -56,13 +56,9 @@ def unmerge(layer:LoRALinear):
 # %% ../../nbs/11_lora.ipynb #1e85be03
 def inject_lora(model:nn.Module, r:int=8, alpha:float=16, dropout:float=0., targets:list|None=None) -> nn.Module:
     "Freeze `model` and wrap its target linear layers with `LoRALinear` (in place)."
-    targets = set(targets or find_target_modules(model))
-    for p in model.parameters(): p.requires_grad_(False)
-    found = [(n, m) for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in targets]
-    if not found: raise ValueError(f'no linear layer named {sorted(targets)} in this model: choose from {find_target_modules(model)}')
-    for name, mod in found:
-        parent = model.get_submodule(name.rsplit('.', 1)[0]) if '.' in name else model
-        setattr(parent, name.split('.')[-1], LoRALinear(mod, r, alpha, dropout))
+    found = linear_layers(model, targets)
+    freeze(model)
+    for name, mod in found: model.set_submodule(name, LoRALinear(mod, r, alpha, dropout))
     return model
 
 def lora_layers(model:nn.Module) -> dict[str, LoRALinear]:
@@ -73,8 +69,7 @@ def merge_lora(model:nn.Module) -> nn.Module:
     "Merge every `LoRALinear` and replace it by its base `nn.Linear` (in place)."
     for name, m in lora_layers(model).items():
         merge(m)
-        parent = model.get_submodule(name.rsplit('.', 1)[0]) if '.' in name else model
-        setattr(parent, name.split('.')[-1], m.base)
+        model.set_submodule(name, m.base)
     return model
 
 # %% ../../nbs/11_lora.ipynb #bb48436f
@@ -87,11 +82,29 @@ def copy_lora_to_peft(ours:nn.Module, theirs:nn.Module, adapter:str='default'):
         p.lora_A[adapter].weight.copy_(m.lora_A); p.lora_B[adapter].weight.copy_(m.lora_B)
     return len(peft_layers)
 
+# %% ../../nbs/11_lora.ipynb #594a1d8e
+@dataclass
+class LoraConfig:
+    "LoRA options (peft underneath)."
+    r:int = 8                  # rank of the update B A
+    alpha:int = 16             # scale: the update is multiplied by alpha / r
+    dropout:float = 0.0        # dropout on the LoRA input
+    targets:list|None = None   # short names of linear layers to wrap (None: every linear layer, from find_target_modules)
+    def __post_init__(self):
+        if self.r < 1: raise ValueError(f'rank must be at least 1, got r={self.r}')
+
+def apply_lora(model:nn.Module, cfg:LoraConfig, name:str='LoRA', **peft_kw) -> nn.Module:
+    "Wrap the target linear layers with peft LoRA; only A and B train. `peft_kw` go to `peft.LoraConfig` (DoRA: `use_dora=True`)."
+    import peft
+    pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=cfg.targets or find_target_modules(model), task_type='CAUSAL_LM', **peft_kw)
+    return peft.get_peft_model(model, pcfg)
+
+register(Method('lora', LoraConfig, apply_lora, 'lora_lr', True, 'LoRA (peft): low-rank updates beside the linear layers'));
+
 # %% ../../nbs/11_lora.ipynb #adcc5b2f
 def lora_param_count(model:nn.Module, r:int, targets:list|None=None) -> int:
     "Trainable parameters LoRA of rank `r` would add on `targets` (default: all linear layers in the blocks)."
-    targets = set(targets or find_target_modules(model))
-    return sum(lora_params(m.in_features, m.out_features, r) for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in targets)
+    return sum(lora_params(m.in_features, m.out_features, r) for _, m in linear_layers(model, targets))
 
 # %% ../../nbs/11_lora.ipynb #8f8544b0
 @torch.no_grad()
@@ -106,89 +119,3 @@ def merged_weights_from_peft(model,                  # a peft LoRA model
             s = m.scaling['default'] if scale is None else scale
             out[n.removeprefix('base_model.model.') + '.weight'] = m.base_layer.weight + s * (B @ A)
     return out
-
-# %% ../../nbs/11_lora.ipynb #d818469b
-SVK_ARMS = {                    # run name: (method, training set); None is the untrained base model
-    'base model':        None,
-    'LoRA on style':     ('lora', 'style'),
-    'LoRA on knowledge': ('lora', 'knowledge'),
-    'full on knowledge': ('full', 'knowledge'),
-}
-
-def style_vs_knowledge(arms:list|None=None,         # keys of SVK_ARMS (None: all four, in order)
-                       profile=None,                 # Profile or name: batch size, max_len, learning rates (None: FTLAB_PROFILE, else by hardware)
-                       steps:int|None=None,          # optimizer steps, the same for every trained arm (None: the profile's)
-                       n_eval:int|None=None,         # prompts per evaluation set (None: all)
-                       style_tokens:int=64,          # tokens generated per style answer
-                       fact_tokens:int=40,           # tokens generated per knowledge answer
-                       r:int=8, alpha:int=16,        # LoRA rank and alpha, on every linear layer of the blocks
-                       load=None,                    # () -> (model, tok); None: ftlab.models.load_model (the default model)
-                       log=print,                    # one line per arm (None: silent)
-                      ) -> list[dict]:
-    "Train each arm (`ftlab.jobs.run_job`); measure held-out style rate and fact accuracy (paraphrased and training questions)."
-    from ftlab.core import Profile, get_profile, data_dir
-    from ftlab.models import load_model
-    from ftlab.data import load_records
-    from ftlab.jobs import run_job
-    from ftlab.eval import evaluate_style, evaluate_knowledge
-    prof = profile if isinstance(profile, Profile) else get_profile(profile)
-    arms = list(arms or SVK_ARMS)
-    if bad := [a for a in arms if a not in SVK_ARMS]: raise ValueError(f"unknown arm(s) {bad}: choose from {list(SVK_ARMS)}")
-    d = data_dir()
-    style_held = load_records(d/'style'/'heldout.jsonl', n=n_eval)[0]       # 12 topics never trained on
-    know_held = load_records(d/'knowledge'/'heldout.jsonl', n=n_eval)[0]    # the 16 facts, asked in other words
-    know_train = load_records(d/'knowledge'/'train.jsonl', n=n_eval)[0]     # the questions the knowledge arms trained on
-    rows = []
-    for name in arms:
-        row = {'run': name, 'method': None, 'data': None, 'steps': 0, 'lr': None, 'trainable_pct': 0., 'first_loss': None, 'last_loss': None, 'train_s': 0.}
-        if SVK_ARMS[name]:
-            method, task = SVK_ARMS[name]
-            j = run_job(method, task, profile=prof, method_kw={'r': r, 'alpha': alpha} if method == 'lora' else None, train_kw={'steps': steps},
-                        evaluate=False, out=False, load=load, progress=False)
-            model, tok, m = j.res.model, j.tok, j.res.metrics
-            row.update(method=method, data=task, steps=j.cfg.steps, lr=j.cfg.lr, trainable_pct=m['trainable_pct'],
-                       first_loss=m['first_loss'], last_loss=m['last_loss'], train_s=m['train_time_s'])
-        else: model, tok = (load or load_model)()
-        st = evaluate_style(model, tok, style_held, max_new_tokens=style_tokens, batch_size=prof.gen_batch_size)
-        kh = evaluate_knowledge(model, tok, know_held, fact_tokens, prof.gen_batch_size)
-        kt = evaluate_knowledge(model, tok, know_train, fact_tokens, prof.gen_batch_size)
-        row.update(style_rate=st['style_rate'], fact_acc=kh['fact_accuracy'], fact_acc_train=kt['fact_accuracy'],
-                   answers={'style': st['answers'], 'facts': kh['answers'], 'facts_train': kt['answers']})
-        rows.append(row)
-        if log: log(f"{name:<18} style {row['style_rate']:.0%} | facts held-out {row['fact_acc']:.0%} | facts trained-on {row['fact_acc_train']:.0%}"
-                    + (f" | loss {row['first_loss']:.2f} -> {row['last_loss']:.2f} in {row['steps']} steps, {row['train_s']:.0f}s" if row['steps'] else ''))
-        model = j = None   # free this arm's model before the next one loads
-    return rows
-
-# %% ../../nbs/11_lora.ipynb #231766f6
-SVK_COLS = {'run': 'run', 'trainable_pct': 'trainable %', 'steps': 'steps', 'lr': 'lr', 'last_loss': 'final loss',
-            'style_rate': 'style rate (held-out)', 'fact_acc': 'fact accuracy (paraphrased)', 'fact_acc_train': 'fact accuracy (trained questions)'}
-
-def svk_table(rows:list[dict]) -> str:
-    "The side-by-side Markdown table of `style_vs_knowledge` rows."
-    from ftlab.eval import table
-    fmt = lambda k, v: '-' if v is None else f'{v:.0%}' if k in ('style_rate', 'fact_acc', 'fact_acc_train') else f'{v:.2f}' if k in ('trainable_pct', 'last_loss') else f'{v:g}' if k == 'lr' else v
-    return table([{c: fmt(k, r.get(k)) for k, c in SVK_COLS.items()} for r in rows])
-
-def plot_svk(rows:list[dict], path=None):
-    "Grouped bars: style rate and fact accuracy per run; saved to `path` when given."
-    import matplotlib.pyplot as plt
-    keys = ['style_rate', 'fact_acc', 'fact_acc_train']
-    fig, ax = plt.subplots(figsize=(7, 3))
-    w = 0.8 / len(keys)
-    for i, k in enumerate(keys):
-        ax.bar([j + (i - 1) * w for j in range(len(rows))], [r[k] for r in rows], w, label=SVK_COLS[k])
-    ax.set_xticks(range(len(rows)), [r['run'] for r in rows]); ax.set_ylim(0, 1); ax.legend(fontsize=7); ax.set_title('style vs knowledge')
-    if path is not None: fig.savefig(path, dpi=80, bbox_inches='tight')
-    plt.close(fig)
-    return fig
-
-def svk_results(path=None) -> dict:
-    "The measurement `bench/style_vs_knowledge.py` wrote (found from the current folder or the package upwards)."
-    name = Path('bench')/'results'/'style_vs_knowledge.json'
-    if path is None:
-        import ftlab
-        starts = [Path.cwd(), Path(ftlab.__file__).resolve().parent]
-        path = next((p/name for s in starts for p in (s, *s.parents) if (p/name).exists()), None)
-        if path is None: raise FileNotFoundError(f'no {name} above {starts[0]}. Fix: run python bench/style_vs_knowledge.py from the repository')
-    return json.loads(Path(path).read_text())

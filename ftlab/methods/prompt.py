@@ -8,7 +8,8 @@ import functools, inspect, math
 from dataclasses import dataclass
 import torch
 from torch import nn
-from ..train import Method, register
+from ..models import freeze, evaluating
+from . import Method, register
 
 # %% auto #0
 __all__ = ['kv_shape', 'prompt_params', 'prefix_params', 'ptuning_params', 'PromptTuning', 'text_ids', 'prompt_from_ids',
@@ -40,8 +41,7 @@ class PromptTuning(nn.Module):
     "A frozen causal LM with `n_virtual` trainable embeddings prepended to every input."
     def __init__(self, model:nn.Module, n_virtual:int=20, init:torch.Tensor|None=None):
         super().__init__()
-        self.model = model
-        for p in model.parameters(): p.requires_grad_(False)
+        self.model = freeze(model)
         d = model.get_input_embeddings().embedding_dim
         self.prompt = nn.Parameter(init.detach().clone().float() if init is not None else torch.randn(n_virtual, d))  # peft's RANDOM init: N(0, 1)
 
@@ -73,8 +73,7 @@ class PrefixTuning(nn.Module):
     "A frozen causal LM whose attention sees `n_virtual` trainable keys and values in front of the input, in every layer."
     def __init__(self, model:nn.Module, n_virtual:int=20, init:torch.Tensor|None=None):
         super().__init__()
-        self.model = model
-        for p in model.parameters(): p.requires_grad_(False)
+        self.model = freeze(model)
         L, H, hd = kv_shape(model.config)
         # (layers, key|value, kv_heads, virtual tokens, head_dim); peft's default init is N(0, 1) too
         self.prefix = nn.Parameter(init.detach().clone().float() if init is not None else torch.randn(L, 2, H, n_virtual, hd))
@@ -152,14 +151,9 @@ def greedy_reference(model:nn.Module, input_ids:torch.Tensor, max_new_tokens:int
 
 def reference_answers(model, tok, prompts:list[str], max_new_tokens:int=16) -> list[str]:
     "`greedy_reference` answers to chat `prompts`, decoded like `ftlab.eval.generate`."
-    was = model.training; model.eval()
-    try:
-        outs = []
-        for p in prompts:
-            x = tok.apply_chat_template([{'role': 'user', 'content': p}], add_generation_prompt=True, return_tensors='pt', return_dict=True)['input_ids']
-            outs.append(tok.decode(greedy_reference(model, x.to(next(model.parameters()).device), max_new_tokens, tok.eos_token_id)[0], skip_special_tokens=True).strip())
-        return outs
-    finally: model.train(was)
+    with evaluating(model):
+        xs = [tok.apply_chat_template([{'role': 'user', 'content': p}], add_generation_prompt=True, return_tensors='pt', return_dict=True)['input_ids'] for p in prompts]
+        return [tok.decode(greedy_reference(model, x.to(next(model.parameters()).device), max_new_tokens, tok.eos_token_id)[0], skip_special_tokens=True).strip() for x in xs]
 
 # %% ../../nbs/13_prompt_prefix.ipynb #77f48b0b
 def _tokenizer_of(model):

@@ -8,14 +8,16 @@ import copy, math, warnings
 from dataclasses import dataclass
 import torch
 from torch import nn
-from ..models import find_target_modules
-from ..train import Method, register, LoraConfig
+from ..models import find_target_modules, linear_layers, freeze
+from . import Method, register
+from .lora import LoraConfig
 
 # %% auto #0
-__all__ = ['NF4', 'INT4', 'FP4', 'nf4_levels', 'quantize_4bit', 'dequantize_4bit', 'pack', 'unpack', 'quant_error',
-           'double_quantize', 'double_dequantize', 'bits_per_param', 'bnb_available', 'dequantize_bnb', 'QLoraConfig',
-           'is_4bit', 'to_4bit', 'to_nf4_float', 'guard_cpu_repack', 'apply_qlora', 'dequantize_4bit_layers',
-           'qlora_base', 'float_copy_of_4bit', 'lora_grads', 'merge_qlora_16bit', 'as_float_lora']
+__all__ = ['NF4', 'INT4', 'FP4', 'nf4_levels', 'quantize_4bit', 'dequantize_4bit', 'pack_nibbles', 'unpack_nibbles',
+           'quant_error', 'double_quantize', 'double_dequantize', 'bits_per_param', 'bnb_available', 'dequantize_bnb',
+           'QLoraConfig', 'is_4bit', 'to_4bit', 'to_nf4_float', 'guard_cpu_repack', 'apply_qlora',
+           'dequantize_4bit_layers', 'qlora_base', 'float_copy_of_4bit', 'lora_grads', 'merge_qlora_16bit',
+           'as_float_lora']
 
 # %% ../../nbs/12_qlora.ipynb #b4f5e5a7
 def nf4_levels(offset:float=0.9677083) -> torch.Tensor:
@@ -48,13 +50,13 @@ def dequantize_4bit(codes:torch.Tensor, absmax:torch.Tensor, levels:torch.Tensor
     levels = NF4 if levels is None else levels
     return (levels[codes.long()].reshape(-1, block) * absmax[:, None]).reshape(codes.shape)
 
-def pack(codes:torch.Tensor) -> torch.Tensor:
+def pack_nibbles(codes:torch.Tensor) -> torch.Tensor:
     "Two 4-bit codes per byte, the first in the high nibble (bitsandbytes' order)."
     c = codes.flatten()
     return (c[0::2] << 4 | c[1::2]).to(torch.uint8)
 
-def unpack(packed:torch.Tensor, shape) -> torch.Tensor:
-    "Codes back from `pack`."
+def unpack_nibbles(packed:torch.Tensor, shape) -> torch.Tensor:
+    "Codes back from `pack_nibbles`."
     p = packed.flatten()
     return torch.stack([p >> 4, p & 15], 1).reshape(shape)
 
@@ -102,7 +104,7 @@ def dequantize_bnb(packed:torch.Tensor, state) -> torch.Tensor:
         s2 = state.state2
         per = s2.absmax.repeat_interleave(s2.blocksize)[:absmax.numel()]
         absmax = s2.code[state.absmax.long()] * per + state.offset
-    codes = unpack(packed, (-1,))[:math.prod(state.shape)]
+    codes = unpack_nibbles(packed, (-1,))[:math.prod(state.shape)]
     return (state.code[codes.long()].reshape(-1, state.blocksize) * absmax[:, None]).reshape(state.shape).to(state.dtype)
 
 # %% ../../nbs/12_qlora.ipynb #3b89f9f1
@@ -120,26 +122,22 @@ def is_4bit(m:nn.Module) -> bool:
 def to_4bit(model:nn.Module, targets:list|None=None, double_quant:bool=True, compute_dtype=torch.float32) -> nn.Module:
     "Replace the target `nn.Linear` layers by bitsandbytes NF4 `Linear4bit` layers, in place (block 64)."
     import bitsandbytes as bnb
-    targets = set(targets or find_target_modules(model))
     dev = next(model.parameters()).device
-    for name, mod in [(n, m) for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.split('.')[-1] in targets]:
+    for name, mod in linear_layers(model, targets):
         q = bnb.nn.Linear4bit(mod.in_features, mod.out_features, bias=mod.bias is not None, compute_dtype=compute_dtype,
                               compress_statistics=double_quant, quant_type='nf4', device='meta')
         q.weight = bnb.nn.Params4bit(mod.weight.data.float(), requires_grad=False, quant_type='nf4', blocksize=64,
                                      compress_statistics=double_quant, module=q).to(dev)
         if mod.bias is not None: q.bias = nn.Parameter(mod.bias.data, requires_grad=False)
-        parent = model.get_submodule(name.rsplit('.', 1)[0]) if '.' in name else model
-        setattr(parent, name.split('.')[-1], q)
+        model.set_submodule(name, q)
     return model
 
 def to_nf4_float(model:nn.Module, targets:list|None=None, double_quant:bool=True) -> nn.Module:
     "Round the target linear weights to NF4 (absmax double-quantized unless `double_quant=False`), kept in float: the fallback without bitsandbytes, and how a QLoRA run's base is rebuilt for loading and merging."
-    targets = set(targets or find_target_modules(model))
     with torch.no_grad():
-        for n, m in model.named_modules():
-            if isinstance(m, nn.Linear) and n.split('.')[-1] in targets:
-                codes, absmax = quantize_4bit(m.weight)
-                m.weight.copy_(dequantize_4bit(codes, double_dequantize(*double_quantize(absmax)) if double_quant else absmax))
+        for _, m in linear_layers(model, targets):
+            codes, absmax = quantize_4bit(m.weight)
+            m.weight.copy_(dequantize_4bit(codes, double_dequantize(*double_quantize(absmax)) if double_quant else absmax))
     return model
 
 def guard_cpu_repack(model:nn.Module) -> int:
@@ -171,8 +169,7 @@ def apply_qlora(model:nn.Module, cfg:QLoraConfig) -> nn.Module:
         guard_cpu_repack(model)
         model.train()
         model = peft.prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.gradient_checkpointing)
-    else:
-        for p in model.parameters(): p.requires_grad_(False)
+    else: freeze(model)
     model.train()
     pcfg = peft.LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, task_type='CAUSAL_LM')
     return peft.get_peft_model(model, pcfg)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import nn
-from ..train import Method, register
+from ..models import freeze, decoder_layers
+from . import Method, register
 
 # %% auto #0
-__all__ = ['reft_params', 'LoReFT', 'generation_marker', 'prompt_end_mask', 'decoder_layers', 'ReftConfig', 'apply_reft',
-           'randomize_reft']
+__all__ = ['reft_params', 'LoReFT', 'generation_marker', 'prompt_end_mask', 'ReftConfig', 'apply_reft', 'randomize_reft']
 
 # %% ../../nbs/15_reft.ipynb #d85809b3
 def reft_params(d:int, r:int) -> int:
@@ -62,12 +62,6 @@ def prompt_end_mask(input_ids:torch.Tensor,   # (batch, seq) token ids
     return (c[:, hi] - c[:, :T]) > 0
 
 # %% ../../nbs/15_reft.ipynb #44fc4bde
-def decoder_layers(model:nn.Module) -> nn.ModuleList:
-    "The decoder layers of a transformers causal LM (the longest `ModuleList` in its decoder)."
-    lists = [m for m in model.get_decoder().modules() if isinstance(m, nn.ModuleList)]
-    if not lists: raise ValueError(f'{type(model).__name__}: no list of decoder layers found')
-    return max(lists, key=len)
-
 def _find_positions(decoder, args, kwargs):
     "Pre-hook on the decoder: compute the positions to edit for this forward and hand them to the interventions."
     ids = kwargs.get('input_ids', args[0] if args else None)
@@ -100,7 +94,7 @@ class ReftConfig:
 def apply_reft(model:nn.Module, cfg:ReftConfig) -> nn.Module:
     "Freeze `model` and add LoReFT interventions, applied by forward hooks, to the chosen layers (in place)."
     from ftlab.models import load_tokenizer
-    for p in model.parameters(): p.requires_grad_(False)
+    freeze(model)
     layers = decoder_layers(model)
     idx = range(len(layers)) if cfg.layers is None else cfg.layers
     if bad := [i for i in idx if not -len(layers) <= i < len(layers)]: raise ValueError(f'layer(s) {bad} out of range: the model has {len(layers)} decoder layers')
