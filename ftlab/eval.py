@@ -8,13 +8,12 @@ import re
 from collections import Counter
 import torch
 from .core import autocast, Profile, get_profile
-from .data import Collator, encode, detect_format
-from .models import evaluating
+from .data import detect_format
+from .train import heldout_loss
 
 # %% auto #0
 __all__ = ['METRIC', 'generate', 'sentences', 'is_styled', 'style_rate', 'strip_style', 'token_f1', 'content_f1', 'fact_right',
-           'fact_accuracy', 'heldout_loss', 'evaluate_style', 'evaluate_knowledge', 'evaluate_task', 'table',
-           'plot_before_after']
+           'fact_accuracy', 'evaluate_style', 'evaluate_knowledge', 'evaluate_task', 'table', 'plot_before_after']
 
 # %% ../nbs/05_eval.ipynb #62f0169f
 def _as_messages(p) -> list[dict]:
@@ -96,23 +95,6 @@ def fact_right(answer:str, facts:list[str]) -> bool:
 def fact_accuracy(answers:list[str], facts:list[list[str]]) -> float:
     "Share of answers that state all their facts."
     return sum(fact_right(a, f) for a, f in zip(answers, facts)) / max(len(answers), 1)
-
-# %% ../nbs/05_eval.ipynb #10d45436
-@torch.no_grad()
-def heldout_loss(model, tok, records:list[dict], fmt:str='io', max_len:int=256, batch_size:int=16) -> float:
-    "Mean per-token loss on the answers of `records`."
-    enc = encode(records, tok, fmt, max_len, on_too_long='truncate', verbose=False)
-    dev = next(model.parameters()).device
-    col = Collator(tok.pad_token_id)
-    total, count = 0., 0
-    with evaluating(model):
-        for i in range(0, len(enc), batch_size):
-            b = {k: v.to(dev) for k, v in col(enc[i:i+batch_size]).items()}
-            with autocast(dev): logits = model(input_ids=b['input_ids'], attention_mask=b['attention_mask']).logits.float()
-            logits = logits[:, -b['input_ids'].shape[1]:]  # methods that prepend virtual tokens (prompt tuning) return logits for them too
-            lp = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), b['labels'][:, 1:], ignore_index=-100, reduction='sum')
-            total += lp.item(); count += int((b['labels'][:, 1:] != -100).sum())
-    return total / max(count, 1)
 
 # %% ../nbs/05_eval.ipynb #cd45cca2
 def evaluate_style(model, tok, records:list[dict], base_answers:list[str]|None=None, max_new_tokens:int=48, batch_size:int=24) -> dict:

@@ -9,15 +9,15 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
 from torch import nn
-from .core import Profile, get_profile, get_device, autocast_dtype, runs_dir, safe_name, versions, seed_everything, FtlabError
-from .models import count_params, load_model, DEFAULT_MODEL
-from .data import Collator, load_data, UsageError
+from .core import Profile, get_profile, get_device, autocast, autocast_dtype, runs_dir, safe_name, versions, seed_everything, FtlabError
+from .models import count_params, load_model, evaluating, DEFAULT_MODEL
+from .data import Collator, encode, load_data, UsageError
 from .methods import Method, get_method, load_methods
 
 # %% auto #0
 __all__ = ['TrainConfig', 'RunExistsError', 'check_run_dir', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'trim_memory',
            'PeakMemory', 'CountingCollator', 'RunResult', 'smooth', 'plot_losses', 'TrainingInterrupted', 'answer_loss',
-           'train', 'plain_forward', 'tempfile_dir', 'save_result', 'restore_method', 'load_run']
+           'heldout_loss', 'train', 'plain_forward', 'tempfile_dir', 'save_result', 'restore_method', 'load_run']
 
 # %% ../nbs/04_train.ipynb #b37a7fa8
 @dataclass
@@ -265,10 +265,24 @@ def _auto_grad_accum(cfg, method, model, dev, half) -> int:
     return pick_grad_accum(getattr(model, 'config', model), method, cfg.batch_size // world, cfg.packing or cfg.max_len, budget, compute_dtype=cdt, device='cuda')
 
 
+# %% ../nbs/04_train.ipynb #c483eef4
+@torch.no_grad()
+def heldout_loss(model, tok, records:list[dict], fmt:str='io', max_len:int=256, batch_size:int=16) -> float:
+    "Mean per-token `answer_loss` on the answers of held-out `records` (eval mode, this machine's autocast)."
+    enc = encode(records, tok, fmt, max_len, on_too_long='truncate', verbose=False)
+    dev, col, total, count = next(model.parameters()).device, Collator(tok.pad_token_id), 0., 0
+    with evaluating(model):
+        for i in range(0, len(enc), batch_size):
+            b = {k: v.to(dev) for k, v in col(enc[i:i+batch_size]).items()}
+            n = int((b['labels'] != -100).sum())
+            if not n: continue                      # every answer in this batch was cut off
+            with autocast(dev): total += answer_loss(model, b, num_items=1).item()   # the sum over the batch's answer tokens
+            count += n
+    return total / max(count, 1)
+
 # %% ../nbs/04_train.ipynb #4d5f7b58
 def _heldout_callback(records, every:int, tok, max_len:int):
     from transformers import TrainerCallback
-    from ftlab.eval import heldout_loss
     if tok is None: raise ValueError('pass tok= to track a held-out loss')
     from ftlab.data import detect_format
     fmt = detect_format(records[0])
