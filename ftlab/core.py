@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')  # 2 shared cores: busy-waiting OpenMP threads slow torch 10x
 os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')
-import math, platform, random, re, contextlib
+import math, platform, random, re, time, contextlib
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -186,7 +186,7 @@ def report(profile:Profile|None=None, seed:int|None=None):
     if seed is not None: seed_everything(seed)
     v = versions(); dev = get_device()
     gpu = torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'none'
-    print(f"ftlab {__import__('ftlab').__version__} | python {v['python']} | torch {v['torch']} | transformers {v['transformers']} | peft {v['peft']} | trl {v['trl']}")
+    print(f"ftlab {__import__('ftlab').__version__} | {time.strftime('%Y-%m-%d %H:%M')} | python {v['python']} | torch {v['torch']} | transformers {v['transformers']} | peft {v['peft']} | trl {v['trl']}")
     print(f"device {dev.type} (GPU: {gpu}), threads {torch.get_num_threads()} | profile {profile.name} | seed {seed}")
     print(f"training precision: {precision(dev)[1]}")
     return v
