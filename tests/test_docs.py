@@ -60,3 +60,27 @@ def test_docs_check_finds_broken_links(tmp_path):
     (tmp_path/'a.html').write_text('<a href="gone.html#f">gone</a><script src="https://cdn.example/x.js"></script><a href="#top">top</a>')
     probs = sorted(check_site(tmp_path))
     assert probs == ['a.html: <script src="https://cdn.example/x.js"> needs the network', 'a.html: link to gone.html#f, which is not in the site'], probs
+
+def test_stored_outputs_are_current():
+    "Every notebook holds the outputs of a real run of its current code (tools/run_notebooks.py records a hash of the code cells)."
+    r = subprocess.run([sys.executable, str(ROOT/'tools'/'run_notebooks.py'), '--check'], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+def test_run_notebooks_keeps_what_a_reader_learns_from():
+    "Progress bars and widget views are dropped from stored outputs; printed results, tables and figures stay; an edited code cell makes the hash differ."
+    sys.path.insert(0, str(ROOT/'tools'))
+    from run_notebooks import tidy, code_hash
+    bar = {'output_type': 'stream', 'name': 'stderr', 'text': ' 50%|#####     | 5/10 [00:01<00:01,  4.20it/s]'}
+    mixed = {'output_type': 'stream', 'name': 'stdout', 'text': 'loss 2.31 -> 1.02\n 40%|####      | 4/10 [00:01<00:02, 3.1it/s]\n'}
+    widget = {'output_type': 'display_data', 'data': {'application/vnd.jupyter.widget-view+json': {'model_id': 'x'}, 'text/plain': 'IntSlider(value=8)'}}
+    fig = {'output_type': 'display_data', 'data': {'image/png': 'iVBOR', 'text/plain': '<Figure>'}}
+    kept = tidy([bar, mixed, widget, fig])
+    assert [o.get('text') for o in kept if o['output_type'] == 'stream'] == ['loss 2.31 -> 1.02\n']
+    assert kept[1]['data'] == {'text/plain': 'IntSlider(value=8)'} and kept[2] == fig
+    log = {'output_type': 'stream', 'name': 'stderr', 'text': '\n'.join(f'llama_model_loader: tensor {i}' for i in range(300))}
+    (cut,) = tidy([log])
+    assert cut['text'].count('\n') < 40 and 'tensor 0' in cut['text'] and 'tensor 299' in cut['text'] and '265 lines' in cut['text']
+    nb = {'cells': [{'cell_type': 'code', 'source': ['x = 1']}, {'cell_type': 'markdown', 'source': ['prose']}]}
+    edited = {'cells': [{'cell_type': 'code', 'source': ['x = 2']}, {'cell_type': 'markdown', 'source': ['prose']}]}
+    reworded = {'cells': [{'cell_type': 'code', 'source': ['x = 1']}, {'cell_type': 'markdown', 'source': ['other prose']}]}
+    assert code_hash(nb) != code_hash(edited) and code_hash(nb) == code_hash(reworded)

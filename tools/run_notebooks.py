@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 MAX_IMAGE_BYTES = 200_000   # base64 image data a notebook may store
+MAX_STREAM_LINES = 60       # longer printed streams keep their first 25 and last 10 lines
 
 def code_hash(nb:dict) -> str:
     "sha256 of the notebook's code cells, as nbdev_clean leaves them: what the stored outputs were computed from."
@@ -46,6 +47,8 @@ def tidy(outputs:list) -> list:
             if o.get('name') == 'stderr' and (_BAR.search(text) or '\r' in text): continue
             lines = [l for l in text.split('\n') if not _BAR.search(l)]
             if not ''.join(lines).strip(): continue
+            if len(lines) > MAX_STREAM_LINES:   # a tool's log (llama.cpp's loader lists every tensor): its head and its end
+                lines = lines[:25] + [f'... ({len(lines) - 35} lines of this log left out of the stored output) ...'] + lines[-10:]
             o = {**o, 'text': '\n'.join(lines)}
         data = o.get('data')
         if data and 'application/vnd.jupyter.widget-view+json' in data:
@@ -80,10 +83,17 @@ def child(name:str, profile:str):
         if cell.cell_type != 'code': return True
         d = directives(cell.source)
         return (d.get('eval', [''])[0].lower() == 'false') or bool(flags & d.keys())
-    for c in nb.cells:
-        if c.cell_type == 'code': c.outputs, c.execution_count = [], None
+    original = {}
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != 'code': continue
+        c.outputs, c.execution_count = [], None
+        lines = c.source.rstrip().split('\n')
+        if lines[-1].endswith(';') and not lines[-1].startswith((' ', '\t', '#')):   # Jupyter hides only the value of `x;`; execnb would drop the prints too
+            original[i] = c.source; c.source = '\n'.join(lines[:-1] + ['_ = ' + lines[-1].rstrip(';')])
     sh = CaptureShell(path, mpl_format='png')
-    sh.run_all(nb, exc_stop=True, preproc=skip)
+    try: sh.run_all(nb, exc_stop=True, preproc=skip)
+    finally:
+        for i, src in original.items(): nb.cells[i].source = src
     for c in nb.cells:
         if c.cell_type == 'code': c.outputs = tidy(c.get('outputs', []))
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip() or None
@@ -102,18 +112,29 @@ def check(names:list) -> list[str]:
         if not meta: bad.append(f'{n}: no stored outputs. Fix: {fix}')
         elif meta.get('code_sha256') != code_hash(nb): bad.append(f'{n}: code changed after its outputs were made ({meta.get("executed")}). Fix: {fix}')
         elif not any(c.get('outputs') for c in nb['cells'] if c['cell_type'] == 'code'): bad.append(f'{n}: executed, but no cell has an output. Fix: {fix}')
+        elif n != 'index' and f"| profile {meta.get('profile')} |" not in json.dumps(nb['cells']):
+            bad.append(f'{n}: no output of ftlab.core.report (profile, versions, date). Fix: call report() near the top, then {fix}')
         if image_bytes(nb) > MAX_IMAGE_BYTES: bad.append(f'{n}: {image_bytes(nb):,} bytes of images (at most {MAX_IMAGE_BYTES:,}). Fix: smaller or fewer figures')
     return bad
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('names', nargs='*', help='notebook names without .ipynb (default with --all or --check: every notebook)')
+    ap.add_argument('names', nargs='*', help='notebook names without .ipynb (default with --all, --check or --retidy: every notebook)')
     ap.add_argument('--all', action='store_true'); ap.add_argument('--check', action='store_true')
     ap.add_argument('--profile', default='ci'); ap.add_argument('--child', help=argparse.SUPPRESS)
+    ap.add_argument('--retidy', action='store_true', help='apply the output rules to stored outputs again, without running (the code hash stays valid)')
     a = ap.parse_args(argv)
     if a.child: return child(a.child, a.profile)
-    names = [n.removesuffix('.ipynb').split('/')[-1] for n in a.names] or (sorted(p.stem for p in NBS.glob('*.ipynb') if not p.name.startswith('_')) if (a.all or a.check) else [])
+    names = [n.removesuffix('.ipynb').split('/')[-1] for n in a.names] or (sorted(p.stem for p in NBS.glob('*.ipynb') if not p.name.startswith('_')) if (a.all or a.check or a.retidy) else [])
     if not names: ap.error('name notebooks, or pass --all or --check')
+    if a.retidy:
+        for n in names:
+            path = NBS/f'{n}.ipynb'; nb = json.loads(path.read_text())
+            for c in nb['cells']:
+                if c['cell_type'] == 'code': c['outputs'] = tidy(c.get('outputs', []))
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+            subprocess.run(['nbdev_clean', '--fname', str(path)], cwd=ROOT, check=True)
+        return 0
     if a.check:
         bad = check(names)
         for b in bad: print(b)
