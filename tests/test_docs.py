@@ -84,3 +84,8 @@ def test_run_notebooks_keeps_what_a_reader_learns_from():
     edited = {'cells': [{'cell_type': 'code', 'source': ['x = 2']}, {'cell_type': 'markdown', 'source': ['prose']}]}
     reworded = {'cells': [{'cell_type': 'code', 'source': ['x = 1']}, {'cell_type': 'markdown', 'source': ['other prose']}]}
     assert code_hash(nb) != code_hash(edited) and code_hash(nb) == code_hash(reworded)
+
+def test_course_path_is_current():
+    "The index's course path lists every notebook once, with the time of its last recorded run (tools/course.py)."
+    r = subprocess.run([sys.executable, str(ROOT/'tools'/'course.py'), '--check'], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
