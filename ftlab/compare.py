@@ -103,7 +103,7 @@ def compare(cc:CompareConfig|None=None,  # the budget (None: CompareConfig())
     prof = get_profile(cc.profile)
     registered = load_methods()
     names = sorted(registered) if methods is None else list(methods)
-    if bad := [n for n in names if n not in METHODS]: raise ValueError(f"unknown method(s) {', '.join(bad)}: choose from {', '.join(sorted(METHODS))}")
+    if bad := [n for n in names if n not in METHODS]: raise ValueError(f"unknown method(s) {', '.join(bad)}. Fix: choose from {', '.join(sorted(METHODS))}")
     _, held_p, metric = task_paths(cc.task)
     tok, rows = load_tokenizer(cc.model), []   # 'tiny': the default tokenizer
     if include_base:
@@ -369,13 +369,13 @@ def guide(rows:list[dict],              # a comparison's rows (compare(), or the
 def compare_main(a) -> int:
     "`ftlab compare` (parsed arguments `a` of ftlab.cli): run, print the table and orderings, write JSON/CSV/PNG."
     from ftlab.core import runs_dir, safe_name
-    if a.task not in TASKS: raise UsageError(f"unknown task {a.task!r}: choose one of {', '.join(TASKS)}")
+    if a.task not in TASKS: raise UsageError(f"unknown task {a.task!r}. Fix: choose one of {', '.join(TASKS)}")
     cc = CompareConfig(a.model, a.task, a.profile, a.steps, a.batch_size, a.n_train, a.n_eval, a.max_new_tokens, check_export=not a.no_export_check)
     try:
         get_profile(cc.profile); cc.train_config('lora').check()
         names = [m.strip() for m in a.methods.split(',') if m.strip()] if a.methods else None
         load_methods()
-        if names is not None and (bad := [n for n in names if n not in METHODS]): raise ValueError(f"unknown method(s) {', '.join(bad)}: choose from {', '.join(sorted(METHODS))}")
+        if names is not None and (bad := [n for n in names if n not in METHODS]): raise ValueError(f"unknown method(s) {', '.join(bad)}. Fix: choose from {', '.join(sorted(METHODS))}")
     except ValueError as e: raise UsageError(str(e)) from None
     out = Path(a.out) if a.out else runs_dir()/safe_name(f"compare-{time.strftime('%Y%m%d-%H%M%S')}")
     rows = compare(cc, names)

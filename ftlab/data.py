@@ -225,7 +225,7 @@ class UsageError(FtlabError, ValueError):
 
 def task_paths(task:str|None, data=None, eval_data=None) -> tuple[Path, Path|None, str]:
     "Training file, held-out file and metric for a task (explicit paths win)."
-    if task is not None and task not in TASKS: raise UsageError(f"unknown task {task!r}: choose one of {', '.join(TASKS)}")
+    if task is not None and task not in TASKS: raise UsageError(f"unknown task {task!r}. Fix: choose one of {', '.join(TASKS)}, or give your own file with --data")
     t = TASKS[task or 'style']
     train_p = Path(data) if data else data_dir()/t['train']
     held = Path(eval_data) if eval_data else (data_dir()/t['heldout'] if not data else None)

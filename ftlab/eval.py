@@ -114,7 +114,7 @@ METRIC = {'style': 'style_rate', 'knowledge': 'fact_accuracy'}   # a task's metr
 def evaluate_task(model, tok, metric:str, held:list[dict], profile=None, base_answers:list|None=None, max_new_tokens:int|None=None, loss:bool=False) -> dict:
     "Score `model` on held-out records by the task's `metric`: 'style' (style rate; content F1 against `base_answers`) or 'knowledge' (fact accuracy); `loss`: the held-out loss too. `metric` names the key of the score. The CLI, compare and the benches all score here."
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
-    if metric not in METRIC: raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(METRIC)}")
+    if metric not in METRIC: raise ValueError(f"unknown metric {metric!r}. Fix: choose one of {', '.join(METRIC)}")
     gen, out = max_new_tokens or prof.max_new_tokens, {'metric': METRIC[metric]}
     if loss: out['heldout_loss'] = heldout_loss(model, tok, held, detect_format(held[0]), prof.max_len)
     if metric == 'knowledge': return out | evaluate_knowledge(model, tok, held, gen, prof.gen_batch_size)

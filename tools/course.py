@@ -39,6 +39,10 @@ INSIDE = {
     '20_scale_out':('several processes (accelerate): the same result as one; FSDP and ZeRO configs', '04_train', 'CPU (GPUs for the real thing)'),
 }
 
+TEACHERS = {
+    '08_teaching': ('prepare a class: pre-flight check, lab times, students per machine, the first errors and their fixes', '-', 'the class machine'),
+}
+
 def minutes(name:str) -> str:
     meta = json.loads((NBS/f'{name}.ipynb').read_text()).get('metadata', {}).get('ftlab')
     if not meta: return 'not run yet'
@@ -53,7 +57,8 @@ def render() -> str:
             "is for those who want to see (or change) the machinery every method uses. \"Last run\" is how long the notebook took when "
             "its stored outputs were made (`tools/run_notebooks.py`: the profile in brackets, one CPU thread); the `cpu` profile trains "
             "longer, and no Colab timing has been measured yet.\n\n"
-            f"### Track 1: the methods\n\n{head}\n{rows(STUDENT)}\n\n### Track 2: inside the kit\n\n{head}\n{rows(INSIDE)}")
+            f"### Track 1: the methods\n\n{head}\n{rows(STUDENT)}\n\n### Track 2: inside the kit\n\n{head}\n{rows(INSIDE)}\n\n"
+            f"### For teachers\n\n{head}\n{rows(TEACHERS)}")
 
 def cell_index(nb:dict):
     return next((i for i, c in enumerate(nb['cells']) if c['cell_type'] == 'markdown' and ''.join(c['source']).startswith(MARK)), None)
@@ -61,7 +66,7 @@ def cell_index(nb:dict):
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     path = NBS/'index.ipynb'; nb = json.loads(path.read_text())
-    listed = set(STUDENT) | set(INSIDE)
+    listed = set(STUDENT) | set(INSIDE) | set(TEACHERS)
     have = {p.stem for p in NBS.glob('*.ipynb') if not p.name.startswith('_')} - {'index'}
     if listed != have: print(f'course path and nbs/ differ: missing {sorted(have - listed)}, gone {sorted(listed - have)}'); return 1
     text, i = render(), cell_index(nb)

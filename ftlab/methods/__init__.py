@@ -73,5 +73,5 @@ def load_methods():
 def get_method(name:str) -> Method:
     "The registered method called `name`."
     if name not in METHODS: load_methods()
-    if name not in METHODS: raise ValueError(f"unknown method {name!r}: choose one of {', '.join(sorted(METHODS))}")
+    if name not in METHODS: raise ValueError(f"unknown method {name!r}. Fix: choose one of {', '.join(sorted(METHODS))}")
     return METHODS[name]
