@@ -12,8 +12,8 @@ from .core import data_dir, FtlabError
 
 # %% auto #0
 __all__ = ['SUFFIXES', 'CSV_FORMATS', 'FORMATS', 'ROLES', 'TASKS', 'DataError', 'read_records', 'detect_format', 'validate',
-           'load_records', 'to_messages', 'encode_chat', 'encode_text', 'encode', 'load_data', 'Collator', 'UsageError',
-           'task_paths']
+           'load_records', 'to_messages', 'encode_chat', 'encode_text', 'plot_label_mask', 'encode', 'load_data',
+           'Collator', 'UsageError', 'task_paths']
 
 # %% ../nbs/03_data.ipynb #6b3642a5
 class DataError(FtlabError, ValueError):
@@ -168,6 +168,23 @@ def encode_text(tok, text:str) -> dict:
     "Ids and labels for raw text (every token learned, EOS appended)."
     ids = tok(text, add_special_tokens=False)['input_ids'] + [tok.eos_token_id]
     return {'input_ids': ids, 'labels': list(ids), 'n_prompt': 0}
+
+# %% ../nbs/03_data.ipynb #fb008581
+def plot_label_mask(tok, enc:dict, per_row:int=12, ax=None):
+    "Each token of an encoded example as a box: grey where the label is -100 (no loss), green where it is learned; the EOS box outlined."
+    import matplotlib.pyplot as plt
+    ids, labels = enc['input_ids'], enc['labels']
+    rows = -(-len(ids) // per_row)
+    if ax is None: _, ax = plt.subplots(figsize=(per_row * 0.9, rows * 0.42 + 0.3))
+    for i, (t, l) in enumerate(zip(ids, labels)):
+        x, y = i % per_row, -(i // per_row)
+        learned = l != -100
+        ax.add_patch(plt.Rectangle((x, y), 0.95, 0.8, color='#2ca02c' if learned else '#d0d0d0', alpha=0.8 if learned else 1.0,
+                                   ec='black' if t == tok.eos_token_id and learned else 'none', lw=2))
+        ax.text(x + 0.47, y + 0.4, repr(tok.decode([t]))[1:-1][:9], ha='center', va='center', fontsize=6.5)
+    ax.set_xlim(0, per_row); ax.set_ylim(-rows + 1, 1); ax.axis('off')
+    ax.set_title(f'{sum(l != -100 for l in labels)} of {len(ids)} tokens learned (green); grey: label -100, no loss', fontsize=9)
+    return ax
 
 # %% ../nbs/03_data.ipynb #36cdb887
 def encode(records:list[dict], tok, fmt:str, max_len:int, on_too_long:str='error', verbose:bool=True) -> list[dict]:

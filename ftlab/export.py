@@ -185,7 +185,7 @@ def quantize(src, dst, quant:str='q4_k_m', threads:int|None=None) -> Path:
     "Quantize the GGUF `src` to `dst` with llama.cpp; a failure leaves no partial file."
     import llama_cpp
     src, dst = Path(src), Path(dst)
-    if quant not in QUANTS: raise ExportError(f"unknown quantization {quant!r}: choose one of {', '.join(QUANTS)}")
+    if quant not in QUANTS: raise ExportError(f"unknown quantization {quant!r}. Fix: choose one of {', '.join(QUANTS)}")
     if not src.exists(): raise ExportError(f'{src}: no such GGUF file. Fix: write it first with write_gguf')
     p = llama_cpp.llama_model_quantize_default_params()
     p.ftype = getattr(llama_cpp, QUANTS[quant]); p.nthread = threads or os.cpu_count() or 1
