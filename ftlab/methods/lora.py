@@ -12,8 +12,9 @@ from ..models import find_target_modules, linear_layers, freeze
 from . import Method, register
 
 # %% auto #0
-__all__ = ['lora_params', 'LoRALinear', 'merge', 'unmerge', 'inject_lora', 'lora_layers', 'merge_lora', 'copy_lora_to_peft',
-           'LoraConfig', 'apply_lora', 'lora_param_count', 'merged_weights_from_peft']
+__all__ = ['LORA_TARGET_SETS', 'lora_params', 'LoRALinear', 'merge', 'unmerge', 'inject_lora', 'lora_layers', 'merge_lora',
+           'copy_lora_to_peft', 'LoraConfig', 'apply_lora', 'lora_param_count', 'lora_explorer',
+           'merged_weights_from_peft']
 
 # %% ../../nbs/11_lora.ipynb #0852bbc3
 def lora_params(d_in:int, d_out:int, r:int) -> int:
@@ -105,6 +106,18 @@ register(Method('lora', LoraConfig, apply_lora, 'lora_lr', True, 'LoRA (peft): l
 def lora_param_count(model:nn.Module, r:int, targets:list|None=None) -> int:
     "Trainable parameters LoRA of rank `r` would add on `targets` (default: all linear layers in the blocks)."
     return sum(lora_params(m.in_features, m.out_features, r) for _, m in linear_layers(model, targets))
+
+# %% ../../nbs/11_lora.ipynb #7a18c957
+LORA_TARGET_SETS = {'all linear': None, 'attention': ['q_proj', 'k_proj', 'v_proj', 'o_proj'], 'q and v': ['q_proj', 'v_proj'], 'MLP': ['gate_proj', 'up_proj', 'down_proj']}
+
+def lora_explorer(model:nn.Module, r:int=8, alpha:float=16, targets:str='all linear', seq_len:int=160, batch:int=8) -> dict:
+    "What LoRA with rank `r`, scale `alpha` on a named target set trains, and the training memory `estimate_memory` predicts (the widget's callback)."
+    from ftlab.env import estimate_memory
+    from ftlab.models import count_params
+    n = lora_param_count(model, r, LORA_TARGET_SETS[targets])
+    total = count_params(model)[1]
+    est = estimate_memory(model, 'lora', seq_len=seq_len, batch=batch, r=r)
+    return {'r': r, 'alpha': alpha, 'scaling': alpha / r, 'targets': targets, 'trainable': n, 'trainable %': 100 * n / total, 'estimated MiB': est['total']}
 
 # %% ../../nbs/11_lora.ipynb #8f8544b0
 @torch.no_grad()
