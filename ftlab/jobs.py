@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_jobs.ipynb #4fda0a6e
 from __future__ import annotations
-import time
+import json, time
 from dataclasses import dataclass
 from pathlib import Path
 from .core import Profile, get_profile, runs_dir, safe_name, set_threads, seed_everything
@@ -15,7 +15,7 @@ from .methods import get_method
 from .eval import evaluate_task, table, plot_before_after
 
 # %% auto #0
-__all__ = ['Job', 'run_job', 'finetune']
+__all__ = ['Job', 'run_job', 'finetune', 'run_answers']
 
 # %% ../nbs/05_jobs.ipynb #d39f8229
 @dataclass
@@ -91,3 +91,14 @@ def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None
     write_json(res.run_dir/'eval.json', out_d)
     log(f'run folder: {res.run_dir}')
     return out_d
+
+# %% ../nbs/05_jobs.ipynb #dfe69c3a
+def run_answers(run, i:int=0) -> str:
+    "The `i`-th held-out prompt of a run folder with its answers before and after training, as Markdown (from the eval.json `ftlab train` wrote)."
+    p = Path(run)/'eval.json'
+    if not p.exists(): raise UsageError(f'{run}: no eval.json (the run was trained with --no-eval, or is unfinished). Fix: ftlab eval {run}, or train without --no-eval')
+    ev = json.loads(p.read_text()); s = ev.get('samples') or []
+    if not s: raise UsageError(f'{p}: no samples. Fix: train with a held-out set (a --task, or --eval-data)')
+    r = s[i % len(s)]
+    head = f"**{i % len(s) + 1} of {len(s)}** · {ev['metric']}: {ev['before']:.0%} before, {ev['after']:.0%} after\n\n"
+    return head + f"**prompt** {r['prompt']}\n\n**before** {r['before']}\n\n**after** {r['after']}"
