@@ -8,18 +8,18 @@ import copy, csv, json, os, platform, tempfile, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
-from .core import get_profile, versions
+from .core import Profile, get_profile, data_dir, versions
 from .models import DEFAULT_MODEL, load_model, load_tokenizer
 from .data import load_records, task_paths, UsageError, TASKS
 from .train import TrainConfig, trim_memory
 from .methods import METHODS, load_methods, get_method
-from .eval import METRIC, evaluate_task, table
+from .eval import METRIC, evaluate_task, evaluate_style, evaluate_knowledge, table
 from .jobs import run_job
 
 # %% auto #0
 __all__ = ['COLUMNS', 'ORDERINGS', 'SVK_ARMS', 'SVK_COLS', 'CompareConfig', 'export_check', 'run_method', 'compare', 'row_line',
-           'compare_table', 'budget', 'save_results', 'plot_compare', 'orderings', 'load_results', 'style_vs_knowledge',
-           'svk_table', 'plot_svk', 'svk_results', 'guide', 'compare_main']
+           'compare_table', 'budget', 'save_results', 'plot_compare', 'orderings', 'bench_result', 'load_results',
+           'style_vs_knowledge', 'svk_table', 'plot_svk', 'svk_results', 'guide', 'compare_main']
 
 # %% ../nbs/19_compare.ipynb #5c2ae00e
 @dataclass
@@ -76,10 +76,9 @@ def run_method(name:str, cc:CompareConfig, load=None, tok=None, base_answers:lis
     try:
         meth = get_method(name)
         row.update(summary=meth.summary, mergeable=meth.mergeable)
-        cfg = cc.train_config(name)
         j = run_job(name, cc.task, model=cc.model, profile=cc.profile, train_kw=cc.train_kw(), n_train=cc.n_train, n_eval=cc.n_eval, out=False,
                     before=False, base_answers=base_answers, max_new_tokens=cc.max_new_tokens, loss=True, load=load, tok=tok, progress=False)
-        m = j.res.metrics
+        m, cfg = j.res.metrics, j.cfg
         row.update(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, trainable=m['trainable'], total=m['total'], trainable_pct=m['trainable_pct'],
                    train_mem_mb=m['peak_mem_rise_mb'], peak_mem_mb=m['peak_mem_mb'], mem_kind=m['mem_kind'], train_time_s=m['train_time_s'],
                    tokens_per_s=m['tokens_per_s'], first_loss=m['first_loss'], last_loss=m['last_loss'])
@@ -199,15 +198,17 @@ def orderings(rows:list[dict], rules:list=ORDERINGS) -> list[dict]:
             for a, k, b in rules if a in by and b in by and by[a].get(k) is not None and by[b].get(k) is not None]
 
 # %% ../nbs/19_compare.ipynb #79a3e5e5
-def load_results(path=None) -> dict|None:
-    "The comparison `bench/compare.py` committed (bench/results/compare/compare.json, found upwards from here or the package), or None."
-    name = Path('bench')/'results'/'compare'/'compare.json'
-    if path is not None: return json.loads(Path(path).read_text())
+def bench_result(name:str, path=None) -> Path|None:
+    "`path`, or the committed result `bench/results/<name>` found upwards from the current folder or the package (None: not there)."
+    if path is not None: return Path(path)
     import ftlab
-    for s in (Path.cwd(), Path(ftlab.__file__).resolve().parent):
-        for p in (s, *s.parents):
-            if (p/name).exists(): return json.loads((p/name).read_text())
-    return None
+    rel = Path('bench')/'results'/name
+    return next((p/rel for s in (Path.cwd(), Path(ftlab.__file__).resolve().parent) for p in (s, *s.parents) if (p/rel).exists()), None)
+
+def load_results(path=None) -> dict|None:
+    "The comparison `bench/compare.py` committed (bench/results/compare/compare.json), or None."
+    p = bench_result('compare/compare.json', path)
+    return json.loads(p.read_text()) if p else None
 
 # %% ../nbs/19_compare.ipynb #3f0ff321
 SVK_ARMS = {                    # run name: (method, training set); None is the untrained base model
@@ -228,11 +229,6 @@ def style_vs_knowledge(arms:list|None=None,         # keys of SVK_ARMS (None: al
                        log=print,                    # one line per arm (None: silent)
                       ) -> list[dict]:
     "Train each arm (`ftlab.jobs.run_job`); measure held-out style rate and fact accuracy (paraphrased and training questions)."
-    from ftlab.core import Profile, get_profile, data_dir
-    from ftlab.models import load_model
-    from ftlab.data import load_records
-    from ftlab.jobs import run_job
-    from ftlab.eval import evaluate_style, evaluate_knowledge
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     arms = list(arms or SVK_ARMS)
     if bad := [a for a in arms if a not in SVK_ARMS]: raise ValueError(f"unknown arm(s) {bad}: choose from {list(SVK_ARMS)}")
@@ -268,7 +264,6 @@ SVK_COLS = {'run': 'run', 'trainable_pct': 'trainable %', 'steps': 'steps', 'lr'
 
 def svk_table(rows:list[dict]) -> str:
     "The side-by-side Markdown table of `style_vs_knowledge` rows."
-    from ftlab.eval import table
     fmt = lambda k, v: '-' if v is None else f'{v:.0%}' if k in ('style_rate', 'fact_acc', 'fact_acc_train') else f'{v:.2f}' if k in ('trainable_pct', 'last_loss') else f'{v:g}' if k == 'lr' else v
     return table([{c: fmt(k, r.get(k)) for k, c in SVK_COLS.items()} for r in rows])
 
@@ -287,13 +282,9 @@ def plot_svk(rows:list[dict], path=None):
 
 def svk_results(path=None) -> dict:
     "The measurement `bench/style_vs_knowledge.py` wrote (found from the current folder or the package upwards)."
-    name = Path('bench')/'results'/'style_vs_knowledge.json'
-    if path is None:
-        import ftlab
-        starts = [Path.cwd(), Path(ftlab.__file__).resolve().parent]
-        path = next((p/name for s in starts for p in (s, *s.parents) if (p/name).exists()), None)
-        if path is None: raise FileNotFoundError(f'no {name} above {starts[0]}. Fix: run python bench/style_vs_knowledge.py from the repository')
-    return json.loads(Path(path).read_text())
+    p = bench_result('style_vs_knowledge.json', path)
+    if p is None: raise FileNotFoundError(f'no bench/results/style_vs_knowledge.json above {Path.cwd()}. Fix: run python bench/style_vs_knowledge.py from the repository')
+    return json.loads(p.read_text())
 
 # %% ../nbs/19_compare.ipynb #9488bc58
 def _knowledge_sentence(svk:dict|None) -> str:
