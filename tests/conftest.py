@@ -39,7 +39,7 @@ def runs(tmp_path, monkeypatch):
 # Two balanced queues, longest first. `--dist worksteal` gives each of the 2 workers a contiguous half of the list (by count)
 # and lets an idle one steal from the other's tail; so the list is two halves of equal count whose known costs balance
 # (greedy, longest first), each ordered longest first. Seconds measured on 2 cores, one thread each (suite of 2026-11-28).
-COST = {'18_gguf': 260, '17_rlhf': 230, '19_compare': 145, 'test_main_job': 145, '13_prompt_prefix': 140, '16_adapters': 132,
+COST = {'18_gguf': 260, 'test_solutions_pass': 150, '17_rlhf': 230, '19_compare': 145, 'test_main_job': 145, '13_prompt_prefix': 140, '16_adapters': 132,
         '14_bitfit': 120, '12_qlora': 113, '10_full_finetuning': 112, '11_lora': 107, '15_reft': 80, 'test_sigkill_then_resume_matches': 64,
         '04_train': 56, '20_scale_out': 54, '01_env': 50, '05_eval': 47, '06_cli': 47, '05_jobs': 15, '04_methods': 4, '08_teaching': 17, 'test_ctrl_c_saves_and_resumes': 46,
         'test_gpu_bench_tiny': 36, '07_speed': 26, 'test_console_script_exit_code': 16, '02_models': 15}

@@ -74,7 +74,8 @@ def test_run_notebooks_keeps_what_a_reader_learns_from():
     mixed = {'output_type': 'stream', 'name': 'stdout', 'text': 'loss 2.31 -> 1.02\n 40%|####      | 4/10 [00:01<00:02, 3.1it/s]\n'}
     widget = {'output_type': 'display_data', 'data': {'application/vnd.jupyter.widget-view+json': {'model_id': 'x'}, 'text/plain': 'IntSlider(value=8)'}}
     fig = {'output_type': 'display_data', 'data': {'image/png': 'iVBOR', 'text/plain': '<Figure>'}}
-    kept = tidy([bar, mixed, widget, fig])
+    empty = {'output_type': 'execute_result', 'data': {}, 'metadata': {}}   # what ftlab.exercises.Verdict leaves
+    kept = tidy([bar, mixed, widget, empty, fig])
     assert [o.get('text') for o in kept if o['output_type'] == 'stream'] == ['loss 2.31 -> 1.02\n']
     assert kept[1]['data'] == {'text/plain': 'IntSlider(value=8)'} and kept[2] == fig
     log = {'output_type': 'stream', 'name': 'stderr', 'text': '\n'.join(f'llama_model_loader: tensor {i}' for i in range(300))}
@@ -84,6 +85,8 @@ def test_run_notebooks_keeps_what_a_reader_learns_from():
     edited = {'cells': [{'cell_type': 'code', 'source': ['x = 2']}, {'cell_type': 'markdown', 'source': ['prose']}]}
     reworded = {'cells': [{'cell_type': 'code', 'source': ['x = 1']}, {'cell_type': 'markdown', 'source': ['other prose']}]}
     assert code_hash(nb) != code_hash(edited) and code_hash(nb) == code_hash(reworded)
+    colab = {'cells': [{'cell_type': 'code', 'source': ['# Colab: install ftlab (changed)']}] + nb['cells']}
+    assert code_hash(colab) == code_hash(nb)   # the Colab set-up cell does nothing outside Colab: editing it does not make outputs stale
 
 def test_course_path_is_current():
     "The index's course path lists every notebook once, with the time of its last recorded run (tools/course.py)."

@@ -4,6 +4,7 @@
     python tools/build_docs.py            # quarto on PATH: `nbdev_docs` (the nbdev site); otherwise the offline site
     python tools/build_docs.py --offline  # always the offline site
     python tools/build_docs.py --check    # build the offline site into a temporary folder and check its links
+    python tools/check_docs_browser.py    # the offline site checked in headless Chromium (images, links, JS errors, outputs)
 
 Both sites start from the same step: nbdev's own notebook processing (`nbdev.serve.proc_nbs`: hidden cells dropped,
 `show_doc` API entries rendered, directives read), which writes `_proc/`. `nbdev_docs` then hands `_proc/` to Quarto.
@@ -82,25 +83,45 @@ def _anchors(text):
         return f'<h{m.group(1)}{m.group(2)} id="{slug}">{m.group(3)}</h{m.group(1)}>'
     return re.sub(r'<h([1-4])((?:\s+(?!id=)[^>]*)?)>(.*?)</h\1>', sub, text)
 
+def directives(src):
+    "The `#| name: value` lines of a code cell's source, as {name: value}."
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r'^#\|\s*([\w-]+):?[ \t]*(.*)$', src, re.M)}
+
+IMAGES = ('image/png', 'image/jpeg', 'image/gif')
+ANSI = re.compile(r'\x1b\[[0-9;]*m')
+
+def _pre(text): return f'<pre class="out">{html.escape(ANSI.sub("", "".join(text)))}</pre>'
+
+def render_output(o, md, s):
+    "One stored output as (kind, HTML): stdout, stderr, error, markdown or display (images, HTML, text); kind None if not shown."
+    kind, d = o.get('output_type'), o.get('data', {})
+    if kind == 'stream': return o.get('name', 'stdout'), _pre(o['text'])
+    if kind == 'error': return 'error', _pre('\n'.join(o.get('traceback', [])))
+    if 'text/markdown' in d: return 'markdown', md.render(_fix_md(''.join(d['text/markdown']), s))
+    if 'text/html' in d: return 'display', ''.join(d['text/html'])
+    for m in IMAGES:
+        if m in d: return 'display', f'<img alt="plot" src="data:{m};base64,{"".join(d[m]).strip()}">'
+    if 'image/svg+xml' in d: return 'display', ''.join(d['image/svg+xml'])
+    if 'text/plain' in d: return 'display', _pre(d['text/plain'])
+    return None, ''
+
 def render_cell(c, md, s):
+    """A cell as HTML. Outputs go in `cell-output` divs, as Quarto marks them (tools/check_docs_browser.py counts these), except
+    `output: asis` ones (show_doc's API entries), which are part of the page's text, as in Quarto."""
     src = ''.join(c['source'])
     if c['cell_type'] == 'markdown': return md.render(_fix_md(src, s))
     if c['cell_type'] != 'code': return ''
-    lines = src.split('\n'); dirs = {}
-    for l in lines:
-        m = re.match(r'#\|\s*([\w-]+):?\s*(.*)', l)
-        if m: dirs[m.group(1)] = m.group(2).strip()
+    dirs = directives(src)
     if 'hide' in dirs or dirs.get('include') == 'false': return ''
-    code = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
+    code = '\n'.join(l for l in src.split('\n') if not l.startswith('#|')).strip()
     out = [] if dirs.get('echo') == 'false' or not code else [f'<pre class="code"><code>{highlight(code)}</code></pre>']
-    for o in c.get('outputs', []):
-        if o.get('output_type') == 'stream': out.append(f'<pre class="out">{html.escape("".join(o["text"]))}</pre>'); continue
-        d = o.get('data', {})
-        if 'text/markdown' in d: out.append(md.render(_fix_md(''.join(d['text/markdown']), s)))
-        elif 'text/html' in d: out.append(''.join(d['text/html']))
-        elif 'image/png' in d: out.append(f'<img alt="plot" src="data:image/png;base64,{"".join(d["image/png"]).strip()}">')
-        elif 'text/plain' in d: out.append(f'<pre class="out">{html.escape("".join(d["text/plain"]))}</pre>')
-    return '\n'.join(out)
+    outs = [] if dirs.get('output') == 'false' else [render_output(o, md, s) for o in c.get('outputs', [])]
+    if dirs.get('output') == 'asis': return '\n'.join(out + [h for k, h in outs])
+    return '\n'.join(out + [f'<div class="cell-output cell-output-{k}">{h}</div>' for k, h in outs if k])
+
+def page_file(p, fm):
+    "The page a processed notebook `p` becomes: the output file its front matter names, else its own name."
+    return fm.get('output-file') or f'{p.stem}.html'
 
 def build_offline(proc, out):
     "Render every processed notebook in `proc` into `out`; returns {page file: title}."
@@ -108,7 +129,7 @@ def build_offline(proc, out):
     nbs = sorted(proc.glob('*.ipynb'), key=lambda p: (p.stem != 'index', p.stem))
     docs = [(p, json.loads(p.read_text())) for p in nbs]
     metas = [(p, nb, frontmatter(nb)) for p, nb in docs]
-    pages = {p.stem: fm.get('output-file') or f'{p.stem}.html' for p, nb, fm in metas}
+    pages = {p.stem: page_file(p, fm) for p, nb, fm in metas}
     out.mkdir(parents=True, exist_ok=True)
     titles = {}
     for p, nb, fm in metas:

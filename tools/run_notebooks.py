@@ -13,14 +13,18 @@ from the stored outputs (their text is noise once the run is over), and the figu
 import argparse, configparser, hashlib, json, os, re, subprocess, sys, time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from colab_badges import INSTALL_MARK   # the first line of the Colab set-up cell
+
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 MAX_IMAGE_BYTES = 200_000   # base64 image data a notebook may store
 MAX_STREAM_LINES = 60       # longer printed streams keep their first 25 and last 10 lines
 
 def code_hash(nb:dict) -> str:
-    "sha256 of the notebook's code cells, as nbdev_clean leaves them: what the stored outputs were computed from."
-    src = '\n\x00\n'.join(''.join(c['source']) if isinstance(c['source'], list) else c['source'] for c in nb['cells'] if c['cell_type'] == 'code')
+    "sha256 of the notebook's code cells, as nbdev_clean leaves them: what the stored outputs were computed from (the Colab set-up cell, made by tools/colab_badges.py, is left out)."
+    srcs = (''.join(c['source']) if isinstance(c['source'], list) else c['source'] for c in nb['cells'] if c['cell_type'] == 'code')
+    src = '\n\x00\n'.join(t for t in srcs if not t.startswith(INSTALL_MARK))   # the Colab set-up cell does nothing outside Colab
     return hashlib.sha256(src.encode()).hexdigest()
 
 def skip_flags() -> set:
@@ -39,7 +43,7 @@ def directives(src:str) -> dict:
 _BAR = re.compile(r'\d+%\|[^|]*\||\bit/s\]|s/it\]')   # tqdm
 
 def tidy(outputs:list) -> list:
-    "Drop progress bars and widget views; keep everything a reader learns from."
+    "Drop progress bars, widget views and empty results; keep everything a reader learns from."
     kept = []
     for o in outputs:
         if o.get('output_type') == 'stream':
@@ -51,6 +55,7 @@ def tidy(outputs:list) -> list:
                 lines = lines[:25] + [f'... ({len(lines) - 35} lines of this log left out of the stored output) ...'] + lines[-10:]
             o = {**o, 'text': '\n'.join(lines)}
         data = o.get('data')
+        if o.get('output_type') in ('execute_result', 'display_data') and not data: continue   # an object that displays nothing (ftlab.exercises.Verdict)
         if data and 'application/vnd.jupyter.widget-view+json' in data:
             data = {k: v for k, v in data.items() if k != 'application/vnd.jupyter.widget-view+json'}
             if not data: continue
