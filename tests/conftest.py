@@ -5,7 +5,15 @@ if os.environ.get('PYTEST_XDIST_WORKER'):  # `pytest -n N`: the cores are shared
     n = str(max(1, (os.cpu_count() or 1) // int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', 1))))
     for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'FTLAB_THREADS'): os.environ[k] = n  # subprocesses (CLI, nbdev_test) inherit these
     import torch; torch.set_num_threads(int(n))
+import sys
 import pytest
+
+@pytest.fixture(autouse=True)
+def _transformers_logs_here():
+    "transformers' log handler keeps the stderr it first saw: a test's capture, which pytest closes after that test. Point it at this test's."
+    tl = sys.modules.get('transformers.utils.logging')
+    if tl is not None and getattr(tl, '_default_handler', None) is not None: tl._default_handler.setStream(sys.stderr)
+    yield
 
 @pytest.fixture(scope='session')
 def tok():

@@ -29,7 +29,7 @@ def test_help(capsys):
 
 def test_unsupported_architecture(tmp_path, capsys):
     from transformers import GPT2Config, GPT2LMHeadModel
-    _, tok = tiny_model()   # loaded here: transformers' logger then writes to this test's captured stderr
+    _, tok = tiny_model()
     GPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=32, n_head=2, vocab_size=len(tok))).save_pretrained(tmp_path/'gpt2'); tok.save_pretrained(tmp_path/'gpt2')
     _bad([tmp_path/'gpt2', '--gguf', tmp_path/'o.gguf'], capsys, 'architecture GPT2LMHeadModel is not supported')
     assert not list(tmp_path.glob('o.gguf*'))

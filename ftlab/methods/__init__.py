@@ -6,9 +6,10 @@
 from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Callable
+from ..data import UsageError
 
 # %% auto #0
-__all__ = ['METHODS', 'Method', 'parse_option', 'register', 'load_methods', 'get_method']
+__all__ = ['METHODS', 'FAMILY_LIMITS', 'Method', 'parse_option', 'register', 'load_methods', 'get_method', 'check_family']
 
 # %% ../../nbs/04_methods.ipynb #519b51b6
 @dataclass
@@ -75,3 +76,18 @@ def get_method(name:str) -> Method:
     if name not in METHODS: load_methods()
     if name not in METHODS: raise ValueError(f"unknown method {name!r}. Fix: choose one of {', '.join(sorted(METHODS))}")
     return METHODS[name]
+
+# %% ../../nbs/04_methods.ipynb #110daea2
+FAMILY_LIMITS = {   # (method, transformers model_type): why it cannot train that family, and what to use instead
+    ('bitfit', 'gpt2'):  "GPT-2's layers are Conv1D, and ftlab's BitFit adds biases to nn.Linear layers. Fix: --method lora (peft wraps Conv1D)",
+    ('relora', 'gpt2'):  "GPT-2's layers are Conv1D, and ftlab's LoRALinear wraps nn.Linear. Fix: --method lora (peft wraps Conv1D)",
+    ('qlora', 'gpt2'):   "GPT-2's layers are Conv1D, and 4-bit quantization replaces nn.Linear layers. Fix: --method lora",
+    ('adapter', 'gpt2'): "the bottleneck adapter follows the nn.Linear layers o_proj and down_proj; GPT-2 has Conv1D c_proj instead. Fix: --method lora",
+    ('ia3', 'gpt2'):     "IA³ scales keys and values, which GPT-2 computes in one fused Conv1D (c_attn). Fix: --method lora",
+    ('ia3', 'phi3'):     "IA³ scales keys and values, which Phi-3 computes in one fused qkv_proj (scaling it would scale the queries too). Fix: --method lora or dora",
+}
+
+def check_family(method:str, model):
+    "Raise `UsageError` (why, and the fix) if `method` is declared unable to train `model`'s family (`FAMILY_LIMITS`)."
+    family = getattr(getattr(model, 'config', None), 'model_type', None)
+    if why := FAMILY_LIMITS.get((method, family)): raise UsageError(f'method {method!r} cannot train a {family} model: {why}')
