@@ -13,11 +13,11 @@ from .train import load_run
 from .methods import get_method
 
 # %% auto #0
-__all__ = ['ARCHITECTURES', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS', 'PROMPT_LEARNING', 'MODELFILE_COMMANDS',
-           'OLLAMA_PARAMETERS', 'ExportError', 'merged_model', 'merge_adapter', 'permute_qk', 'unpermute_qk',
-           'check_folder', 'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf', 'gguf_logits', 'teacher_forced',
-           'compare_gguf', 'gguf_speed', 'hf_speed', 'check_run', 'export_run', 'gguf_generate', 'chat_pieces',
-           'render_pieces', 'modelfile', 'parse_modelfile']
+__all__ = ['ARCHITECTURES', 'ROPE_PERMUTED', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS', 'PROMPT_LEARNING',
+           'MODELFILE_COMMANDS', 'OLLAMA_PARAMETERS', 'ExportError', 'merged_model', 'merge_adapter', 'permute_qk',
+           'unpermute_qk', 'check_folder', 'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf', 'gguf_logits',
+           'teacher_forced', 'compare_gguf', 'gguf_speed', 'hf_speed', 'check_run', 'export_run', 'gguf_generate',
+           'chat_pieces', 'render_pieces', 'modelfile', 'parse_modelfile']
 
 # %% ../nbs/18_gguf.ipynb #63729372
 class ExportError(FtlabError, ValueError):
@@ -61,7 +61,9 @@ def unpermute_qk(w:torch.Tensor, n_head:int) -> torch.Tensor:
     return w.reshape(n_head, d // 2, 2, inp).transpose(1, 2).reshape(out, inp)
 
 # %% ../nbs/18_gguf.ipynb #0d3b1785
-ARCHITECTURES = {'LlamaForCausalLM': 'llama'}   # transformers class -> GGUF architecture we write
+ARCHITECTURES = {'LlamaForCausalLM': 'llama', 'MistralForCausalLM': 'llama',   # transformers class -> GGUF architecture we write
+                 'Qwen2ForCausalLM': 'qwen2', 'Qwen3ForCausalLM': 'qwen3'}
+ROPE_PERMUTED = {'llama'}   # GGUF architectures whose Q/K rows llama.cpp reads in interleaved-pair order (section 2); Qwen's keep transformers' halves
 TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json')
 
 def check_folder(path) -> dict:
@@ -75,7 +77,7 @@ def check_folder(path) -> dict:
     rope = cfg.get('rope_scaling') or {}
     rtype = (cfg.get('rope_parameters') or {}).get('rope_type', 'default') if not rope else rope.get('rope_type', rope.get('type'))
     if rtype not in (None, 'default'): raise ExportError(f"{path}: rope scaling {rtype!r} is not written by ftlab's GGUF writer. Fix: use llama.cpp's convert_hf_to_gguf.py")
-    if cfg.get('attention_bias') or cfg.get('mlp_bias'): raise ExportError(f"{path}: a Llama with biases is not written by ftlab's GGUF writer. Fix: use llama.cpp's convert_hf_to_gguf.py")
+    if ARCHITECTURES[archs[0]] == 'llama' and (cfg.get('attention_bias') or cfg.get('mlp_bias')): raise ExportError(f"{path}: a Llama with biases is not written by ftlab's GGUF writer. Fix: use llama.cpp's convert_hf_to_gguf.py")
     missing = [f for f in TOKENIZER_FILES if not (path/f).exists()]
     if missing: raise ExportError(f"{path}: tokenizer file(s) {', '.join(missing)} missing, and a GGUF must carry the tokenizer. Fix: save the tokenizer beside the weights (tok.save_pretrained(folder)); merge_adapter does it")
     if not any(path.glob('*.safetensors')): raise ExportError(f"{path}: no *.safetensors weights. Fix: save with save_pretrained() (safetensors is its default)")
@@ -131,7 +133,7 @@ def _tensor_bytes(t:torch.Tensor, ftype:str):
     return t.to(torch.bfloat16).view(torch.int16).numpy().view(np.uint8), gguf.GGMLQuantizationType.BF16
 
 def write_gguf(folder, out, ftype:str='f16', name:str|None=None) -> Path:
-    "Write the Llama model in `folder` (weights, hparams, tokenizer, chat template) to the GGUF file `out`."
+    "Write the model in `folder` (a family of `ARCHITECTURES`: weights, hparams, tokenizer, chat template) to the GGUF file `out`."
     import gguf
     from safetensors import safe_open
     if ftype not in FTYPES: raise ExportError(f"GGUF type {ftype!r} is not written here: choose {', '.join(FTYPES)} (quantize afterwards for q8_0, q4_k_m...)")
@@ -167,8 +169,8 @@ def write_gguf(folder, out, ftype:str='f16', name:str|None=None) -> Path:
                     g = names.get_name(k, try_suffixes=('.weight', '.bias'))
                     if g is None: raise ExportError(f'{f}: tensor {k} has no GGUF name. Fix: this model has parts the writer does not know; use llama.cpp\'s convert_hf_to_gguf.py')
                     t = st.get_tensor(k)
-                    if k.endswith('q_proj.weight'): t = permute_qk(t, nh)
-                    if k.endswith('k_proj.weight'): t = permute_qk(t, nkv)
+                    if arch in ROPE_PERMUTED and k.endswith('q_proj.weight'): t = permute_qk(t, nh)
+                    if arch in ROPE_PERMUTED and k.endswith('k_proj.weight'): t = permute_qk(t, nkv)
                     a, raw = _tensor_bytes(t, ftype)
                     w.add_tensor(g, a, raw_dtype=raw)
         w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
