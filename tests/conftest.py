@@ -12,7 +12,8 @@ import pytest
 def _transformers_logs_here():
     "transformers' log handler keeps the stderr it first saw: a test's capture, which pytest closes after that test. Point it at this test's."
     tl = sys.modules.get('transformers.utils.logging')
-    if tl is not None and getattr(tl, '_default_handler', None) is not None: tl._default_handler.stream = sys.stderr   # not setStream: it flushes the closed one
+    h = getattr(tl, '_default_handler', None) if tl is not None else None
+    if h is not None: h.stream, h.flush = sys.stderr, sys.stderr.flush   # as transformers sets them (not setStream: it flushes the closed one)
     yield
 
 @pytest.fixture(scope='session')
