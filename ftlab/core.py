@@ -36,11 +36,12 @@ class Profile:
     prompt_lr:float=3e-2 # learning rate for virtual tokens and prefixes (prompt, P- and prefix tuning)
     bias_lr:float=1e-2  # learning rate for biases and norm scales (BitFit, LayerNorm tuning)
     seed:int=0          # default seed
+    grad_accum:int=1    # micro-batches per optimizer step; 0: as few as the GPU's memory holds, from the memory estimate (07_speed)
 
 PROFILES = {
     'ci':  Profile('ci',  steps=14,  batch_size=4,  max_len=160, n_train=240,  n_eval=16,   max_new_tokens=48,  gen_batch_size=16),
-    'cpu': Profile('cpu', steps=120, batch_size=8,  max_len=256, n_train=None, n_eval=60,   max_new_tokens=80,  gen_batch_size=32, lora_lr=1e-3),
-    'gpu': Profile('gpu', steps=400, batch_size=16, max_len=512, n_train=None, n_eval=None, max_new_tokens=128, gen_batch_size=64, lora_lr=5e-4, full_lr=2e-5),
+    'cpu': Profile('cpu', steps=60,  batch_size=8,  max_len=256, n_train=None, n_eval=60,   max_new_tokens=80,  gen_batch_size=32, lora_lr=1e-3),   # LoRA: 1.2 passes over the style set, about 3 min on 2 cores
+    'gpu': Profile('gpu', steps=400, batch_size=16, max_len=512, n_train=None, n_eval=None, max_new_tokens=128, gen_batch_size=64, lora_lr=5e-4, full_lr=2e-5, grad_accum=0),
 }
 
 # %% ../nbs/00_core.ipynb #5b80f096

@@ -4,7 +4,7 @@
 
 # %% ../nbs/18_gguf.ipynb #5dc93a25
 from __future__ import annotations
-import json, os, re, shutil, time, ctypes, tempfile
+import copy, json, os, re, shutil, time, ctypes, tempfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -17,7 +17,7 @@ __all__ = ['ARCHITECTURES', 'ROPE_PERMUTED', 'TOKENIZER_FILES', 'PRE_TOKENIZERS'
            'MODELFILE_COMMANDS', 'OLLAMA_PARAMETERS', 'ExportError', 'merged_model', 'merge_adapter', 'permute_qk',
            'unpermute_qk', 'check_folder', 'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf', 'gguf_logits',
            'teacher_forced', 'compare_gguf', 'gguf_speed', 'hf_speed', 'check_run', 'export_run', 'gguf_generate',
-           'chat_pieces', 'render_pieces', 'modelfile', 'parse_modelfile']
+           'render_pieces', 'chat_pieces', 'template_tokenizer', 'modelfile', 'parse_modelfile']
 
 # %% ../nbs/18_gguf.ipynb #63729372
 class ExportError(FtlabError, ValueError):
@@ -334,35 +334,65 @@ def gguf_generate(path, prompts:list[str], max_new_tokens:int=48, threads:int|No
 
 # %% ../nbs/18_gguf.ipynb #451fe3d2
 _S = {'system': '\x01SYS\x01', 'user': '\x01USR\x01', 'assistant': '\x01AST\x01'}   # marker contents
+_U2, _A2 = '\x01USR2\x01', '\x01AST2\x01'
+
+def _conv(*pairs) -> list[dict]: return [{'role': r, 'content': c} for r, c in pairs]
+
+def render_pieces(pieces:dict, messages:list[dict], gen:bool=True) -> str:
+    "A conversation rendered from `chat_pieces` as our Ollama TEMPLATE renders it: the system turn (the default one if none is given), each message, the generation prompt."
+    roles, out = pieces['roles'], ''
+    sys_msg = [m['content'] for m in messages if m['role'] == 'system'] or ([pieces['system']] if pieces['system'] else [])
+    if sys_msg: out += roles['system'][0] + sys_msg[0] + roles['system'][1]
+    for m in messages:
+        if m['role'] != 'system': out += roles[m['role']][0] + m['content'] + roles[m['role']][1]
+    return out + (pieces['gen'] if gen else pieces['end'])
+
+def _pieces(r, bos:str) -> dict|None:
+    "Every split of the marker renderings into per-role prefix and suffix, the text after the last message, and the lead; the first that re-renders the template."
+    S, U, A = _S.values()
+    after = lambda t, a, b=None: t[t.index(a) + len(a):] if b is None else t[t.index(a) + len(a):t.index(b, t.index(a))]
+    one, one_gen, two, three = r(_conv(('user', U))), r(_conv(('user', U)), True), r(_conv(('user', U), ('assistant', A))), r(_conv(('user', U), ('assistant', A), ('user', _U2)))
+    try: with_sys = r(_conv(('system', S), ('user', U)))
+    except Exception: with_sys = None                                     # Gemma 2, Mistral: no system role
+    u_end, a_end, u_a, a_u, u_gen = after(one, U), after(two, A), after(two, U, A), after(three, A, _U2), after(one_gen, U)
+    common = os.path.commonprefix([u_end[::-1], a_end[::-1]])[::-1]       # what follows the last message whoever wrote it: Phi-3's EOS
+    for k in range(len(common) + 1):
+        su, sa, end = u_end[:len(u_end) - k], a_end[:len(a_end) - k], common[len(common) - k:]
+        if not (u_a.startswith(su) and a_u.startswith(sa) and u_gen.startswith(su)): continue
+        pu, pa, gen = a_u[len(sa):], u_a[len(su):], u_gen[len(su):]
+        for lead in dict.fromkeys(['', bos]):
+            head = one[:one.index(U)]                                    # lead + default system turn + user prefix
+            if not (head.startswith(lead) and head.endswith(pu)): continue
+            default, roles, system = head[len(lead):len(head) - len(pu)], {'user': (pu, su), 'assistant': (pa, sa)}, None
+            if with_sys is not None:
+                head_s, s_u = with_sys[:with_sys.index(S)], after(with_sys, S, U)
+                if not (head_s.startswith(lead) and s_u.endswith(pu)): continue
+                roles['system'] = ps, ss = head_s[len(lead):], s_u[:len(s_u) - len(pu)]
+                if default:
+                    if not (default.startswith(ps) and default.endswith(ss)): continue
+                    system = default[len(ps):len(default) - len(ss)]
+            elif default: continue
+            p = dict(lead=lead, roles=roles, gen=gen, end=end, system=system)
+            tests = [_conv(('user', U)), _conv(('user', U), ('assistant', A), ('user', _U2)), _conv(('user', U), ('assistant', A), ('user', _U2), ('assistant', _A2))]
+            if 'system' in roles: tests += [_conv(('system', S), ('user', U), ('assistant', A), ('user', _U2))]
+            if all(r(t, g) == lead + render_pieces(p, t, g) for t in tests for g in (True, False)): return p
+    return None
 
 def chat_pieces(tok) -> dict:
-    "Split the tokenizer's chat template into a per-role prefix (with the role name as {role}), a suffix, and a default system prompt."
-    r = lambda msgs, gen: tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=gen)
-    conv = [{'role': k, 'content': v} for k, v in _S.items()]
-    full = r(conv, False)
-    parts = re.split('(' + '|'.join(map(re.escape, _S.values())) + ')', full)  # [pre_sys, S, mid1, U, mid2, A, tail]
-    if len(parts) != 7: raise ExportError('this chat template does not render system, user and assistant messages in order; write the Ollama TEMPLATE by hand')
-    pre_sys, mid1, mid2, tail = parts[0], parts[2], parts[4], parts[6]
-    if 'system' not in pre_sys: raise ExportError("this chat template does not name the role before each message; write the Ollama TEMPLATE by hand")
-    prefix = pre_sys.replace('system', '{role}', 1)
-    suffix = tail
-    pieces = dict(prefix=prefix, suffix=suffix)
-    if mid1 != suffix + prefix.replace('{role}', 'user') or mid2 != suffix + prefix.replace('{role}', 'assistant'):
-        raise ExportError('this chat template is not "prefix(role) content suffix" per message; write the Ollama TEMPLATE by hand')
-    gen = r(conv[:2], True)
-    if gen != render_pieces(pieces, conv[:2]) + prefix.replace('{role}', 'assistant'):
-        raise ExportError('the generation prompt of this chat template is not the assistant prefix; write the Ollama TEMPLATE by hand')
-    lone = r(conv[1:2], False)
-    default = lone[:lone.index(prefix.replace('{role}', 'user') + _S['user'])]
-    pieces['system'] = None
-    if default:
-        if not (default.startswith(prefix.replace('{role}', 'system')) and default.endswith(suffix)): raise ExportError('cannot read the default system prompt of this chat template')
-        pieces['system'] = default[len(prefix.replace('{role}', 'system')):len(default) - len(suffix)]
-    return pieces
+    "Read the chat template as a prefix and a suffix per role, the generation prompt, the lead (the BOS llama.cpp adds) and the default system prompt, checked by re-rendering."
+    r = lambda msgs, gen=False: tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=gen)
+    try: p = _pieces(r, tok.bos_token or '')
+    except Exception as e: raise ExportError(f'the chat template does not render a user/assistant conversation ({type(e).__name__}: {e}). Fix: write the Ollama TEMPLATE by hand') from None
+    if p is None: raise ExportError('this chat template is not "prefix, content, suffix" per message, so ftlab cannot derive an Ollama TEMPLATE from it. Fix: write the TEMPLATE by hand')
+    return p
 
-def render_pieces(pieces:dict, messages:list[dict]) -> str:
-    "A conversation rendered from `chat_pieces` (what the Ollama TEMPLATE does)."
-    return ''.join(pieces['prefix'].replace('{role}', m['role']) + m['content'] + pieces['suffix'] for m in messages)
+def template_tokenizer(path, tok):
+    "A copy of `tok` with the chat template in `path` (a file of `data/chat_templates/`) and the BOS and EOS its first line names."
+    text = Path(path).read_text(); t = copy.deepcopy(tok); t.chat_template = text
+    for k in ('bos_token', 'eos_token'):
+        if m := re.search(rf'{k}: (\S+)', text.split('\n', 1)[0]): setattr(t, k, m[1])
+    return t
+
 
 # %% ../nbs/18_gguf.ipynb #70e34505
 def _q(s:str) -> str:
@@ -372,11 +402,11 @@ def _q(s:str) -> str:
 def modelfile(gguf_name:str, tok, stop:list[str]|None=None, adapter:str|None=None, params:dict|None=None) -> str:
     "An Ollama Modelfile: FROM the GGUF, a TEMPLATE derived from the chat template, SYSTEM (its default), PARAMETER stop, optional ADAPTER."
     p = chat_pieces(tok)
-    pre = lambda role: p['prefix'].replace('{role}', role)
-    tmpl = ('{{- if .System }}' + pre('system') + '{{ .System }}' + p['suffix'] + '{{ end }}'
-            '{{- range .Messages }}{{- if ne .Role "system" }}' + pre('{{ .Role }}') + '{{ .Content }}' + p['suffix'] + '{{ end }}{{ end }}'
-            + pre('assistant'))
-    stop = stop or [s for s in (tok.eos_token,) if s and s in p['suffix']] or [p['suffix'].strip()]
+    (pu, su), (pa, sa) = p['roles']['user'], p['roles']['assistant']
+    tmpl = ''.join(['{{- if .System }}' + p['roles']['system'][0] + '{{ .System }}' + p['roles']['system'][1] + '{{ end }}' if 'system' in p['roles'] else '',
+                    '{{- range .Messages }}{{- if eq .Role "user" }}', pu, '{{ .Content }}', su,     # no "{{-" after text: it would trim the text's newline
+                    '{{ else if eq .Role "assistant" }}', pa, '{{ .Content }}', sa, '{{ end }}{{ end }}', p['gen']])
+    stop = stop or [s for s in (tok.eos_token,) if s and s in sa] or [sa.strip() or tok.eos_token]
     lines = [f'FROM ./{gguf_name}']
     if adapter: lines.append(f'ADAPTER ./{adapter}')
     lines.append('TEMPLATE ' + _q(tmpl))

@@ -43,7 +43,7 @@ class TrainConfig:
     def from_profile(cls, profile:Profile|str|None=None, method:str='lora', **kw) -> 'TrainConfig':
         "Defaults for `method` under `profile`, overridden by `kw`."
         p = profile if isinstance(profile, Profile) else get_profile(profile)
-        base = dict(steps=p.steps, batch_size=p.batch_size, max_len=p.max_len, lr=getattr(p, get_method(method).lr_field), seed=p.seed)
+        base = dict(steps=p.steps, batch_size=p.batch_size, max_len=p.max_len, lr=getattr(p, get_method(method).lr_field), seed=p.seed, grad_accum=p.grad_accum)
         return cls(**{**base, **kw})
 
     def check(self):
