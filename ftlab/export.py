@@ -13,11 +13,11 @@ from .train import load_run
 from .methods import get_method
 
 # %% auto #0
-__all__ = ['ARCHITECTURES', 'ROPE_PERMUTED', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS', 'PROMPT_LEARNING',
-           'MODELFILE_COMMANDS', 'OLLAMA_PARAMETERS', 'ExportError', 'merged_model', 'merge_adapter', 'permute_qk',
-           'unpermute_qk', 'check_folder', 'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf', 'gguf_logits',
-           'teacher_forced', 'compare_gguf', 'gguf_speed', 'hf_speed', 'check_run', 'export_run', 'gguf_generate',
-           'render_pieces', 'chat_pieces', 'template_tokenizer', 'modelfile', 'parse_modelfile']
+__all__ = ['ARCHITECTURES', 'ROPE_PERMUTED', 'NORM_PLUS_ONE', 'CONV1D', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS',
+           'PROMPT_LEARNING', 'MODELFILE_COMMANDS', 'OLLAMA_PARAMETERS', 'ExportError', 'merged_model', 'merge_adapter',
+           'permute_qk', 'unpermute_qk', 'check_folder', 'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf',
+           'gguf_logits', 'teacher_forced', 'compare_gguf', 'gguf_speed', 'hf_speed', 'check_run', 'export_run',
+           'gguf_generate', 'render_pieces', 'chat_pieces', 'template_tokenizer', 'modelfile', 'parse_modelfile']
 
 # %% ../nbs/18_gguf.ipynb #63729372
 class ExportError(FtlabError, ValueError):
@@ -62,8 +62,10 @@ def unpermute_qk(w:torch.Tensor, n_head:int) -> torch.Tensor:
 
 # %% ../nbs/18_gguf.ipynb #0d3b1785
 ARCHITECTURES = {'LlamaForCausalLM': 'llama', 'MistralForCausalLM': 'llama',   # transformers class -> GGUF architecture we write
-                 'Qwen2ForCausalLM': 'qwen2', 'Qwen3ForCausalLM': 'qwen3'}
-ROPE_PERMUTED = {'llama'}   # GGUF architectures whose Q/K rows llama.cpp reads in interleaved-pair order (section 2); Qwen's keep transformers' halves
+                 'Qwen2ForCausalLM': 'qwen2', 'Qwen3ForCausalLM': 'qwen3', 'Gemma2ForCausalLM': 'gemma2', 'Phi3ForCausalLM': 'phi3', 'GPT2LMHeadModel': 'gpt2'}
+ROPE_PERMUTED = {'llama'}   # GGUF architectures whose Q/K rows llama.cpp reads in interleaved-pair order (section 2); the others keep transformers' halves
+NORM_PLUS_ONE = {'gemma2'}  # Gemma's RMSNorm multiplies by 1 + w; llama.cpp multiplies by what is stored, so 1 + w is written
+CONV1D = {'gpt2'}           # GPT-2's Conv1D stores a weight as [in, out]; GGUF wants nn.Linear's [out, in]
 TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json')
 
 def check_folder(path) -> dict:
@@ -77,6 +79,8 @@ def check_folder(path) -> dict:
     rope = cfg.get('rope_scaling') or {}
     rtype = (cfg.get('rope_parameters') or {}).get('rope_type', 'default') if not rope else rope.get('rope_type', rope.get('type'))
     if rtype not in (None, 'default'): raise ExportError(f"{path}: rope scaling {rtype!r} is not written by ftlab's GGUF writer. Fix: use llama.cpp's convert_hf_to_gguf.py")
+    if ARCHITECTURES[archs[0]] == 'gemma2' and cfg.get('query_pre_attn_scalar') != cfg.get('head_dim'):
+        raise ExportError(f"{path}: this Gemma 2 scales queries by query_pre_attn_scalar={cfg.get('query_pre_attn_scalar')}, not its head_dim {cfg.get('head_dim')}, which llama.cpp assumes for all but the 27B. Fix: use llama.cpp's convert_hf_to_gguf.py")
     if ARCHITECTURES[archs[0]] == 'llama' and (cfg.get('attention_bias') or cfg.get('mlp_bias')): raise ExportError(f"{path}: a Llama with biases is not written by ftlab's GGUF writer. Fix: use llama.cpp's convert_hf_to_gguf.py")
     missing = [f for f in TOKENIZER_FILES if not (path/f).exists()]
     if missing: raise ExportError(f"{path}: tokenizer file(s) {', '.join(missing)} missing, and a GGUF must carry the tokenizer. Fix: save the tokenizer beside the weights (tok.save_pretrained(folder)); merge_adapter does it")
@@ -141,19 +145,28 @@ def write_gguf(folder, out, ftype:str='f16', name:str|None=None) -> Path:
     cfg = check_folder(folder)
     arch = ARCHITECTURES[cfg['architectures'][0]]
     tm = tokenizer_meta(folder, cfg['vocab_size'])
-    L, nh, nkv = cfg['num_hidden_layers'], cfg['num_attention_heads'], cfg.get('num_key_value_heads') or cfg['num_attention_heads']
-    hd = cfg.get('head_dim') or cfg['hidden_size'] // nh
-    theta = (cfg.get('rope_parameters') or {}).get('rope_theta') or cfg.get('rope_theta', 10000.0)
+    from transformers import AutoConfig
+    c = AutoConfig.from_pretrained(folder)                                 # its attribute names are the same for every family
+    L, nh = c.num_hidden_layers, c.num_attention_heads
+    nkv = getattr(c, 'num_key_value_heads', None) or nh
+    hd = getattr(c, 'head_dim', None) or c.hidden_size // nh
+    theta = (getattr(c, 'rope_parameters', None) or {}).get('rope_theta') or getattr(c, 'rope_theta', 10000.0)
     tmp = out.with_name(out.name + '.part')
     w = gguf.GGUFWriter(tmp, arch)
     try:
         w.add_name(name or cfg.get('_name_or_path') or folder.name)
-        w.add_context_length(cfg['max_position_embeddings']); w.add_embedding_length(cfg['hidden_size'])
-        w.add_block_count(L); w.add_feed_forward_length(cfg['intermediate_size'])
-        w.add_head_count(nh); w.add_head_count_kv(nkv); w.add_rope_dimension_count(hd)
-        w.add_rope_freq_base(float(theta)); w.add_layer_norm_rms_eps(float(cfg['rms_norm_eps']))
+        w.add_context_length(c.max_position_embeddings); w.add_embedding_length(c.hidden_size); w.add_block_count(L)
+        w.add_feed_forward_length(getattr(c, 'intermediate_size', None) or getattr(c, 'n_inner', None) or 4 * c.hidden_size)
+        w.add_head_count(nh); w.add_head_count_kv(nkv)
+        if arch == 'gpt2': w.add_layer_norm_eps(float(c.layer_norm_epsilon))          # LayerNorm with biases, learned positions: no rotary
+        else:
+            w.add_rope_dimension_count(int(hd * (getattr(c, 'partial_rotary_factor', None) or 1.0)))
+            w.add_rope_freq_base(float(theta)); w.add_layer_norm_rms_eps(float(c.rms_norm_eps))
+        if arch == 'gemma2':
+            w.add_attn_logit_softcapping(float(c.attn_logit_softcapping)); w.add_final_logit_softcapping(float(c.final_logit_softcapping))
+            w.add_sliding_window(int(c.sliding_window))
         w.add_vocab_size(len(tm['tokens'])); w.add_file_type(getattr(gguf.LlamaFileType, FTYPES[ftype]))
-        if hd != cfg['hidden_size'] // nh: w.add_key_length(hd); w.add_value_length(hd)
+        if hd != c.hidden_size // nh: w.add_key_length(hd); w.add_value_length(hd)
         w.add_tokenizer_model('gpt2'); w.add_tokenizer_pre(tm['pre'])
         w.add_token_list(tm['tokens']); w.add_token_types(tm['types']); w.add_token_merges(tm['merges'])
         for k in ('bos', 'eos', 'unk', 'pad'):
@@ -161,16 +174,20 @@ def write_gguf(folder, out, ftype:str='f16', name:str|None=None) -> Path:
         w.add_add_bos_token(tm['add_bos']); w.add_add_eos_token(False)
         if tm['chat_template']: w.add_chat_template(tm['chat_template'])
         names = gguf.get_tensor_name_map(getattr(gguf.MODEL_ARCH, arch.upper()), L)
+        tied = getattr(c, 'tie_word_embeddings', False)
         for f in sorted(folder.glob('*.safetensors')):
             with safe_open(f, 'pt') as st:
                 for k in st.keys():
-                    if cfg.get('tie_word_embeddings') and k == 'lm_head.weight': continue
-                    if 'rotary_emb' in k: continue
+                    if (tied and k == 'lm_head.weight') or 'rotary_emb' in k or k.endswith(('.attn.bias', '.attn.masked_bias')): continue   # GPT-2's causal-mask buffers
                     g = names.get_name(k, try_suffixes=('.weight', '.bias'))
                     if g is None: raise ExportError(f'{f}: tensor {k} has no GGUF name. Fix: this model has parts the writer does not know; use llama.cpp\'s convert_hf_to_gguf.py')
                     t = st.get_tensor(k)
                     if arch in ROPE_PERMUTED and k.endswith('q_proj.weight'): t = permute_qk(t, nh)
                     if arch in ROPE_PERMUTED and k.endswith('k_proj.weight'): t = permute_qk(t, nkv)
+                    if arch in ROPE_PERMUTED and k.endswith('qkv_proj.weight'):     # fused (Phi-3): the same permutation on its q and k rows
+                        q, kk, v = t.split([nh * hd, nkv * hd, nkv * hd]); t = torch.cat([permute_qk(q, nh), permute_qk(kk, nkv), v])
+                    if arch in NORM_PLUS_ONE and t.ndim == 1 and 'norm' in k: t = t.float() + 1
+                    if arch in CONV1D and t.ndim == 2 and g.startswith('blk.'): t = t.T.contiguous()
                     a, raw = _tensor_bytes(t, ftype)
                     w.add_tensor(g, a, raw_dtype=raw)
         w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()

@@ -137,7 +137,7 @@ def tiny_model(hidden:int=64, layers:int=2, heads:int=4, kv_heads:int=2, seed:in
     seed_everything(seed)
     ids = dict(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
     Config = getattr(transformers, TINY_ARCHS[arch][0])
-    if arch == 'gpt2': cfg = Config(n_embd=hidden, n_layer=layers, n_head=heads, n_positions=1024, **ids)
+    if arch == 'gpt2': cfg = Config(n_embd=hidden, n_layer=layers, n_head=heads, n_positions=1024, embd_pdrop=0.0, attn_pdrop=0.0, resid_pdrop=0.0, **ids)   # no dropout, like the others
     else:
         kw = dict(hidden_size=hidden, intermediate_size=hidden*2, num_hidden_layers=layers, num_attention_heads=heads,
                   num_key_value_heads=kv_heads, max_position_embeddings=1024, tie_word_embeddings=True)

@@ -28,10 +28,10 @@ def test_help(capsys):
     assert e.value.code == 0 and '--quant' in capsys.readouterr().out
 
 def test_unsupported_architecture(tmp_path, capsys):
-    from transformers import GPT2Config, GPT2LMHeadModel
+    from transformers import GPTNeoXConfig, GPTNeoXForCausalLM
     _, tok = tiny_model()
-    GPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=32, n_head=2, vocab_size=len(tok))).save_pretrained(tmp_path/'gpt2'); tok.save_pretrained(tmp_path/'gpt2')
-    _bad([tmp_path/'gpt2', '--gguf', tmp_path/'o.gguf'], capsys, 'architecture GPT2LMHeadModel is not supported')
+    GPTNeoXForCausalLM(GPTNeoXConfig(num_hidden_layers=1, hidden_size=32, num_attention_heads=2, intermediate_size=64, vocab_size=len(tok))).save_pretrained(tmp_path/'neox'); tok.save_pretrained(tmp_path/'neox')
+    _bad([tmp_path/'neox', '--gguf', tmp_path/'o.gguf'], capsys, 'architecture GPTNeoXForCausalLM is not supported')
     assert not list(tmp_path.glob('o.gguf*'))
 
 def test_missing_tokenizer_files(tmp_path, tiny, capsys):
