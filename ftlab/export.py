@@ -94,6 +94,9 @@ PRE_TOKENIZERS = {  # tokenizer.json's pre_tokenizer, exactly -> llama.cpp's nam
     _key({'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': True}): 'gpt-2',
     _key({'type': 'Sequence', 'pretokenizers': [{'type': 'Digits', 'individual_digits': True},
           {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': True}]}): 'smollm',
+    _key({'type': 'Sequence', 'pretokenizers': [{'type': 'Split', 'behavior': 'Isolated', 'invert': False, 'pattern': {'Regex':   # Qwen2's (transformers' Qwen2Tokenizer writes it)
+          "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}},
+          {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': False}]}): 'qwen2',
 }
 
 def tokenizer_meta(path, vocab_size:int|None=None) -> dict:
