@@ -14,10 +14,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['PROFILES', 'UNIT_ROUNDOFF', 'Profile', 'get_profile', 'seed_everything', 'get_device', 'cpu_bf16_features',
-           'cpu_has_fast_bf16', 'precision', 'autocast_dtype', 'forced_precision', 'autocast', 'rounding_depth',
-           'rounding_gap', 'rel_gap', 'set_threads', 'data_dir', 'cache_dir', 'runs_dir', 'safe_name', 'versions',
-           'report', 'FtlabError']
+__all__ = ['PROFILES', 'UNIT_ROUNDOFF', 'CJK_FONTS', 'Profile', 'get_profile', 'seed_everything', 'get_device',
+           'cpu_bf16_features', 'cpu_has_fast_bf16', 'precision', 'autocast_dtype', 'forced_precision', 'autocast',
+           'rounding_depth', 'rounding_gap', 'rel_gap', 'set_threads', 'data_dir', 'cache_dir', 'runs_dir', 'safe_name',
+           'versions', 'report', 'FtlabError', 'lang', 'cjk_font', 'label']
 
 # %% ../nbs/00_core.ipynb #8f3caf12
 @dataclass(frozen=True)
@@ -197,3 +197,32 @@ class FtlabError(Exception):
     "An error the user can fix: the message says what is wrong and ends with a 'Fix:' line; `ftlab` prints it and exits 2."
     def __init__(self, problem:str, fix:str|None=None):
         super().__init__(f'{problem}. Fix: {fix}' if fix else problem)
+
+# %% ../nbs/00_core.ipynb #220ca7fd
+def lang() -> str:
+    "The notebook's language: 'ja' where FTLAB_LANG starts with ja (the notebooks in nbs_ja/ set it), else 'en'."
+    return 'ja' if os.environ.get('FTLAB_LANG', 'en').lower().startswith('ja') else 'en'
+
+CJK_FONTS = ('Noto Sans CJK JP', 'Noto Sans JP', 'IPAexGothic', 'IPAGothic')   # Debian, Ubuntu, Colab: apt-get install fonts-noto-cjk
+
+def cjk_font() -> str|None:
+    "The first installed font of `CJK_FONTS`, made matplotlib's first sans-serif; None if none is installed."
+    from matplotlib import font_manager, rcParams
+    have = lambda: {f.name for f in font_manager.fontManager.ttflist}
+    name = next((f for f in CJK_FONTS if f in have()), None)
+    if name is None:   # installed after matplotlib built its font list (apt-get in a running notebook): add the files once
+        for p in font_manager.findSystemFonts():
+            if re.search(r'NotoSans(CJK|JP)|ipaexg|ipag', Path(p).name, re.I): font_manager.fontManager.addfont(p)
+        name = next((f for f in CJK_FONTS if f in have()), None)
+    if name and rcParams['font.sans-serif'][:1] != [name]:
+        rcParams['font.sans-serif'] = [name, *rcParams['font.sans-serif']]; rcParams['font.family'] = 'sans-serif'
+    return name
+
+_NO_FONT_SAID = []
+
+def label(en:str, ja:str) -> str:
+    "A plot title or axis label in the notebook's language: `ja` when `lang()` is 'ja' and a CJK font is installed, else `en` (never boxes)."
+    if lang() != 'ja': return en
+    if cjk_font(): return ja
+    if not _NO_FONT_SAID: print('ftlab: no CJK font is installed (apt-get install fonts-noto-cjk), so plot labels stay in English'); _NO_FONT_SAID.append(True)
+    return en

@@ -8,7 +8,7 @@ import csv, io, json
 from dataclasses import dataclass
 from pathlib import Path
 import torch
-from .core import data_dir, FtlabError
+from .core import data_dir, FtlabError, label
 
 # %% auto #0
 __all__ = ['SUFFIXES', 'CSV_FORMATS', 'FORMATS', 'ROLES', 'TASKS', 'DataError', 'read_records', 'detect_format', 'validate',
@@ -183,7 +183,8 @@ def plot_label_mask(tok, enc:dict, per_row:int=12, ax=None):
                                    ec='black' if t == tok.eos_token_id and learned else 'none', lw=2))
         ax.text(x + 0.47, y + 0.4, repr(tok.decode([t]))[1:-1][:9], ha='center', va='center', fontsize=6.5)
     ax.set_xlim(0, per_row); ax.set_ylim(-rows + 1, 1); ax.axis('off')
-    ax.set_title(f'{sum(l != -100 for l in labels)} of {len(ids)} tokens learned (green); grey: label -100, no loss', fontsize=9)
+    n = sum(l != -100 for l in labels)
+    ax.set_title(label(f'{n} of {len(ids)} tokens learned (green); grey: label -100, no loss', f'{len(ids)} トークン中 {n} を学習（緑）。灰色はラベル -100（損失なし）'), fontsize=9)
     return ax
 
 # %% ../nbs/03_data.ipynb #36cdb887

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 import torch
-from .core import autocast, Profile, get_profile
+from .core import autocast, Profile, get_profile, label
 from .data import detect_format
 from .train import heldout_loss
 
 # %% auto #0
-__all__ = ['METRIC', 'generate', 'sentences', 'is_styled', 'style_rate', 'strip_style', 'token_f1', 'content_f1', 'fact_right',
-           'fact_accuracy', 'evaluate_style', 'evaluate_knowledge', 'evaluate_task', 'table', 'plot_before_after']
+__all__ = ['METRIC', 'generate', 'sentences', 'is_styled', 'style_rate', 'marker_rate', 'strip_style', 'token_f1', 'content_f1',
+           'fact_right', 'fact_accuracy', 'evaluate_style', 'evaluate_knowledge', 'evaluate_task', 'table',
+           'plot_before_after']
 
 # %% ../nbs/05_eval.ipynb #62f0169f
 def _as_messages(p) -> list[dict]:
@@ -63,6 +64,10 @@ def is_styled(text:str) -> bool:
 def style_rate(answers:list[str]) -> float:
     "Share of `answers` in the gozaru style."
     return sum(map(is_styled, answers)) / max(len(answers), 1)
+
+def marker_rate(answers:list[str], marker:str='ござる') -> float:
+    "Share of `answers` in which `marker` appears at all: looser than `style_rate`, which wants every sentence to end in it (for a model that half-learns a style)."
+    return sum(marker in a for a in answers) / max(len(answers), 1)
 
 # %% ../nbs/05_eval.ipynb #a13c0ab3
 def strip_style(text:str) -> str:
@@ -128,14 +133,14 @@ def table(rows:list[dict], cols:list[str]|None=None, width:int=70) -> str:
     return '\n'.join(lines + ['| ' + ' | '.join(cell(r.get(c, '')) for c in cols) + ' |' for r in rows])
 
 # %% ../nbs/05_eval.ipynb #c4b84944
-def plot_before_after(metrics:dict[str, tuple[float, float]], path=None, title:str='before vs after'):
+def plot_before_after(metrics:dict[str, tuple[float, float]], path=None, title:str|None=None):
     "Bar chart of {metric: (before, after)}; saved to `path` when given."
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5, 3))
     names = list(metrics); xs = range(len(names))
-    ax.bar([x - .2 for x in xs], [metrics[n][0] for n in names], .4, label='before')
-    ax.bar([x + .2 for x in xs], [metrics[n][1] for n in names], .4, label='after')
-    ax.set_xticks(list(xs), names); ax.set_ylim(0, 1); ax.set_title(title); ax.legend()
+    ax.bar([x - .2 for x in xs], [metrics[n][0] for n in names], .4, label=label('before', '学習前'))
+    ax.bar([x + .2 for x in xs], [metrics[n][1] for n in names], .4, label=label('after', '学習後'))
+    ax.set_xticks(list(xs), names); ax.set_ylim(0, 1); ax.set_title(title or label('before vs after', '学習前と学習後')); ax.legend()
     if path is not None: fig.savefig(path, dpi=80, bbox_inches='tight')
     plt.close(fig)
     return fig

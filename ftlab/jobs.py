@@ -12,10 +12,10 @@ from .data import DataError, UsageError, load_records, load_data, task_paths
 from .models import load_model, load_tokenizer, DEFAULT_MODEL
 from .train import TrainConfig, RunResult, train, write_json, check_run_dir
 from .methods import get_method
-from .eval import evaluate_task, table, plot_before_after
+from .eval import evaluate_task, table, plot_before_after, marker_rate
 
 # %% auto #0
-__all__ = ['Job', 'run_job', 'finetune', 'run_answers']
+__all__ = ['Job', 'run_job', 'task_table', 'finetune', 'run_answers']
 
 # %% ../nbs/05_jobs.ipynb #d39f8229
 @dataclass
@@ -65,6 +65,17 @@ def run_job(method:str='lora', task:str|None='style', data=None, eval_data=None,
     res = train(m, ds, method, mcfg, cfg, tok=tok, out_dir=out, overwrite=overwrite, resume=resume, progress=progress,
                 extra={'model': model, 'data': str(train_p), 'eval_data': str(held_p) if held_p else None, 'task': task})
     return Job(res, cfg, tok, held, b, score(res.model, b['answers'] if b else base_answers) if held else None)
+
+# %% ../nbs/05_jobs.ipynb #9520665f
+def task_table(method:str, tasks=('style', 'style_ja'), steps:int|None=None, n_eval:int=4, max_new_tokens:int=32, **kw) -> list[dict]:
+    "One row per task: `method` trained on it by `run_job` (no run folder), with the held-out loss, style rate and share of answers with ござる, before and after."
+    rows = []
+    for task in tasks:
+        j = run_job(method, task, train_kw={'steps': steps}, n_eval=n_eval, max_new_tokens=max_new_tokens, loss=True, out=False, progress=False, **kw)
+        b, a = j.before, j.after
+        rows.append({'task': task, 'loss before': b['heldout_loss'], 'loss after': a['heldout_loss'], 'style before': b['style_rate'], 'style after': a['style_rate'],
+                     'ござる before': marker_rate(b['answers']), 'ござる after': marker_rate(a['answers']), 'an answer after': a['answers'][0]})
+    return rows
 
 # %% ../nbs/05_jobs.ipynb #44148dee
 def finetune(method:str='lora', task:str|None='style', data=None, eval_data=None, model:str=DEFAULT_MODEL, profile:str|None=None,

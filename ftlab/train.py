@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
 from torch import nn
-from .core import Profile, get_profile, get_device, autocast, autocast_dtype, runs_dir, safe_name, versions, seed_everything, FtlabError
+from .core import Profile, get_profile, get_device, autocast, autocast_dtype, runs_dir, safe_name, versions, seed_everything, FtlabError, label
 from .models import count_params, load_model, evaluating, DEFAULT_MODEL
 from .data import Collator, encode, load_data, UsageError
 from .methods import Method, get_method, load_methods, check_family
@@ -153,9 +153,9 @@ def plot_losses(losses:list, title:str='', path=None, ax=None):
     import matplotlib.pyplot as plt
     own = ax is None
     if own: fig, ax = plt.subplots(figsize=(5, 3))
-    ax.plot(range(1, len(losses)+1), losses, alpha=.35, label='loss')
-    ax.plot(range(1, len(losses)+1), smooth(losses), label='smoothed')
-    ax.set_xlabel('step'); ax.set_ylabel('training loss'); ax.set_title(title); ax.legend()
+    ax.plot(range(1, len(losses)+1), losses, alpha=.35, label=label('loss', '損失'))
+    ax.plot(range(1, len(losses)+1), smooth(losses), label=label('smoothed', '移動平均'))
+    ax.set_xlabel(label('step', 'ステップ')); ax.set_ylabel(label('training loss', '学習データの損失')); ax.set_title(title); ax.legend()
     if path is not None: ax.figure.savefig(path, dpi=80, bbox_inches='tight')
     if own: plt.close(ax.figure)
     return ax
@@ -418,7 +418,7 @@ def _close_run(model, run:Path, tok, method:str, losses:list, held, metrics:dict
     "Save the result, the loss plot (with the held-out loss) and metrics.json: the last writes of a run folder."
     save_result(model, run, tok, method)
     ax = plot_losses(losses, f'{method}: training loss')
-    if held: ax.plot(*zip(*held.history), 'o-', label='held-out'); ax.legend()
+    if held: ax.plot(*zip(*held.history), 'o-', label=label('held-out', 'ホールドアウト')); ax.legend()
     ax.figure.savefig(run/'loss.png', dpi=80, bbox_inches='tight')
     write_json(run/'metrics.json', metrics)
 
