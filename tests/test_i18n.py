@@ -57,9 +57,18 @@ def test_japanese_plot_label_uses_a_cjk_font(monkeypatch, capsys):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter('always'); fig.canvas.draw()
     plt.close(fig)
-    if font is None:   # no CJK font on this machine: English labels and one notice, never boxes
-        assert t.get_text() == 'training loss' and 'fonts-noto-cjk' in capsys.readouterr().out
-        pytest.skip('no CJK font installed (apt-get install fonts-noto-cjk): checked the English fallback only')
+    if font is None: pytest.skip('no CJK font installed (apt-get install fonts-noto-cjk); test_label_without_cjk_font checks the fallback')
     used = font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
     assert t.get_text() == '学習の損失' and font_manager.FontProperties(fname=used).get_name() == font, used
     assert not [x for x in w if 'missing from' in str(x.message)], [str(x.message) for x in w]
+
+def test_label_without_cjk_font(monkeypatch, capsys):
+    import ftlab.core as core
+    monkeypatch.setenv('FTLAB_LANG', 'ja')
+    monkeypatch.setattr(core, 'CJK_FONTS', ('No Such Font JP',)); monkeypatch.setattr(core, '_NO_FONT_SAID', [])
+    assert core.cjk_font() is None
+    assert core.label('training loss', '学習の損失') == 'training loss' and core.label('step', 'ステップ') == 'step'   # English, never boxes
+    out = capsys.readouterr().out
+    assert out.count('no CJK font') == 1 and 'fonts-noto-cjk' in out                                                # said once
+    monkeypatch.setenv('FTLAB_LANG', 'en')
+    assert core.label('training loss', '学習の損失') == 'training loss'
