@@ -19,6 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 NBS, CAT, OUT = ROOT/'nbs', ROOT/'nbs'/'ja', ROOT/'nbs_ja'
 LANG_CELL = "#| hide\nimport os; os.environ['FTLAB_LANG'] = 'ja'   # plot labels and doctor fixes in Japanese (ftlab.core.lang)"
 
+def generated(cid:str) -> str|None:
+    "The Japanese of a cell that a tool writes (the supported-models table), rendered by that tool; None for a prose cell."
+    if not cid.startswith('f4m1'): return None
+    sys.path.insert(0, str(ROOT/'tools'))
+    import families
+    return families.render('### 対応モデル' if cid != 'f4m1inde' else '## 対応モデル', 'ja')
+
 def h(text:str) -> str: return hashlib.sha1(text.encode()).hexdigest()[:12]
 def notebooks() -> list[str]: return sorted(p.stem for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
 def load_nb(name:str) -> dict: return json.loads((NBS/f'{name}.ipynb').read_text(encoding='utf-8'))
@@ -46,6 +53,7 @@ def state(name:str) -> dict:
     for c in md_cells(nb):
         e = (cat or {}).get(c['id'])
         src = ''.join(c['source'])
+        if generated(c['id']) is not None: res['translated'].append(c['id']); continue
         if not e or not (e.get('ja') or '').strip(): res['missing'].append(c['id'])
         elif e.get('en') != h(src): res['stale'].append(c['id'])
         else: res['translated'].append(c['id'])
@@ -68,7 +76,8 @@ def build_nb(name:str) -> str:
     nb, cat = load_nb(name), load_cat(name) or {}
     ja = copy.deepcopy(nb)
     for c in ja['cells']:
-        if c['cell_type'] == 'markdown' and (e := cat.get(c['id'])) and (e.get('ja') or '').strip():
+        if c['cell_type'] == 'markdown' and (g := generated(c['id'])) is not None: c['source'] = g.splitlines(keepends=True)
+        elif c['cell_type'] == 'markdown' and (e := cat.get(c['id'])) and (e.get('ja') or '').strip():
             c['source'] = e['ja'].rstrip('\n').splitlines(keepends=True)
     first_code = next(i for i, c in enumerate(ja['cells']) if c['cell_type'] == 'code')
     ja['cells'].insert(first_code, {'cell_type': 'code', 'execution_count': None, 'id': 'ja000000', 'metadata': {}, 'outputs': [],
@@ -91,6 +100,7 @@ def cmd_skeleton(names):
         nb, cat = load_nb(name), load_cat(name) or {}
         out = {}
         for c in md_cells(nb):
+            if generated(c['id']) is not None: continue   # its tool writes the Japanese too
             src, e = ''.join(c['source']), cat.get(c['id']) or {}
             if e.get('en') == h(src) and (e.get('ja') or '').strip(): out[c['id']] = {'en': e['en'], 'ja': e['ja']}
             else: out[c['id']] = {'en': h(src), 'en_text': src, 'ja': e.get('ja') or ''}   # to translate (or re-check, if stale)
