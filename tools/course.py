@@ -45,6 +45,46 @@ TEACHERS = {
     '09_exercises': ("how each exercise's `check` gives feedback without the solution; add an exercise with a tested solution", '-', 'CPU'),
 }
 
+# the Japanese edition's course path (tools/i18n.py renders it into nbs_ja/index.ipynb): notebook -> (you will, runs on)
+JA = {
+    '01_env':             ('`ftlab doctor` でマシンを調べ、学習に必要なメモリを見積もり、GPU や VM を選ぶ', 'CPU'),
+    '21_gpu_vm':          ('GPU 付き VM を準備する：ドライバ、CUDA、torch の wheel。壊れたマシンでのドクター、セキュアブート、apt の鍵、`device_map="auto"`', 'CPU（1 セルだけ GPU）'),
+    '03_data':            ('4 つのデータ形式を読み、回答だけのラベルと、ターン終端トークンを残す理由を見る', 'CPU'),
+    '10_full_finetuning': ('すべての重みを学習し、パラメタ 1 つあたり 16 バイトの行き先を見て、ホールドアウトの損失が上がり始めるのを見る', 'CPU'),
+    '11_lora':            ('LoRA をスクラッチで作り、peft と照合し、ランクと対象を選び、厳密にマージする。スタイル対知識', 'CPU'),
+    '12_qlora':           ('手で NF4 に量子化し、bitsandbytes と照合し、4 ビットの上で LoRA を学習し、16 ビットにマージする', 'CPU（bitsandbytes）、ページングするオプティマイザは GPU'),
+    '13_prompt_prefix':   ('Prompt Tuning、P-Tuning、Prefix Tuning をスクラッチと peft で。生成の落とし穴', 'CPU'),
+    '14_bitfit':          ('バイアスだけ、または正規化層だけを学習し、それがどれだけかを数える', 'CPU'),
+    '15_reft':            ('重みの代わりに、学習した部分空間で隠れ状態を編集する（LoReFT）', 'CPU'),
+    '16_adapters':        ('ボトルネック型のアダプタ、IA³、DoRA、AdaLoRA、ReLoRA を、それぞれ LoRA と並べて', 'CPU'),
+    '17_rlhf':            ('SFT、報酬モデル、選好ペアでの PPO と DPO', 'CPU'),
+    '18_gguf':            ('マージし、GGUF を書き、Q4_K_M に量子化し、llama.cpp で実行し、Ollama の Modelfile を書く', 'CPU（llama.cpp をビルド）'),
+    '19_compare':         ('すべての手法を 1 つの予算で競わせ、計測した表から指針を読む', 'CPU'),
+    '00_core':            ('プロファイル、シード、bf16 の autocast とその丸めの上限、直し方を示すエラー', 'CPU'),
+    '02_models':          ('オフラインの既定のモデル、テスト用の小さなモデル、対象モジュール、モデルの手術のヘルパー', 'CPU'),
+    '04_methods':         ('手法のレジストリ：手法ごとの設定と `apply`、設定から型の決まるオプション', 'CPU'),
+    '04_train':           ('ただ 1 つの学習経路。同じランを 20 行の AdamW のループで。作業を決して失わないランフォルダ', 'CPU'),
+    '05_eval':            ('バッチ化した生成、スタイルと知識の指標、ただ 1 つの採点器', 'CPU'),
+    '05_jobs':            ('すべてのコマンドと比較が使う、ただ 1 つのジョブ実行', 'CPU'),
+    '06_cli':             ('`ftlab` コマンド：終了コード付きの薄いシェル', 'CPU'),
+    '07_speed':           ('ftlab の GPU のレシピ：融合した損失、領域ごとのコンパイル、パッキング', '時間の計測は GPU'),
+    '20_scale_out':       ('複数のプロセス（accelerate）：1 プロセスと同じ結果。FSDP と ZeRO の設定', 'CPU（本番は GPU）'),
+    '08_teaching':        ('授業の準備：事前チェック、実習の時間、マシンあたりの学生数、最初のエラーとその直し方', '教室のマシン'),
+    '09_exercises':       ('各演習の `check` が解答を見せずにフィードバックする仕組み。テスト済みの解答付きで演習を追加する', 'CPU'),
+}
+
+def render_ja() -> str:
+    "The course path in Japanese, for the Japanese edition's index (links to nbs_ja/)."
+    t = lambda s: s.replace(' s (', ' 秒（').replace(' min (', ' 分（').replace(')', '）') if s != 'not run yet' else '未実行'
+    rows = lambda d: '\n'.join(f'| [{n}](nbs_ja/{n}.ipynb) | {JA[n][0]} | {pre} | {JA[n][1]} | {t(minutes(n))} |' for n, (_, pre, _w) in d.items())
+    head = '| ノートブック | すること | 前提 | 実行環境 | 前回の実行時間 |\n|---|---|---|---|---|'
+    return ("## コースの道筋\n\n"
+            "**学生**は 1 つめのトラックを順に進みます。どのノートブックも演習で終わります。2 つめのトラック「**キットの中身**」は、すべての手法が使う仕組みを"
+            "見たい（あるいは変えたい）人のためのものです。「前回の実行時間」は、保存済みの出力を作ったときにそのノートブックにかかった時間です"
+            "（`tools/run_notebooks.py`、かっこ内はプロファイル、CPU 1 スレッド）。`cpu` プロファイルはもっと長く学習します。Colab での時間はまだ計測していません。\n\n"
+            f"### トラック 1：手法\n\n{head}\n{rows(STUDENT)}\n\n### トラック 2：キットの中身\n\n{head}\n{rows(INSIDE)}\n\n"
+            f"### 先生向け\n\n{head}\n{rows(TEACHERS)}")
+
 def minutes(name:str) -> str:
     meta = json.loads((NBS/f'{name}.ipynb').read_text()).get('metadata', {}).get('ftlab')
     if not meta: return 'not run yet'
@@ -71,6 +111,7 @@ def main(argv=None) -> int:
     listed = set(STUDENT) | set(INSIDE) | set(TEACHERS)
     have = {p.stem for p in NBS.glob('*.ipynb') if not p.name.startswith('_')} - {'index'}
     if listed != have: print(f'course path and nbs/ differ: missing {sorted(have - listed)}, gone {sorted(listed - have)}'); return 1
+    if set(JA) != listed: print(f'the Japanese course path lacks {sorted(listed - set(JA))}: add them to JA in tools/course.py'); return 1
     text, i = render(), cell_index(nb)
     if '--check' in argv:
         if i is None or ''.join(nb['cells'][i]['source']) != text:

@@ -20,10 +20,11 @@ NBS, CAT, OUT = ROOT/'nbs', ROOT/'nbs'/'ja', ROOT/'nbs_ja'
 LANG_CELL = "#| hide\nimport os; os.environ['FTLAB_LANG'] = 'ja'   # plot labels and doctor fixes in Japanese (ftlab.core.lang)"
 
 def generated(cid:str) -> str|None:
-    "The Japanese of a cell that a tool writes (the supported-models table), rendered by that tool; None for a prose cell."
-    if not cid.startswith('f4m1'): return None
+    "The Japanese of a cell that a tool writes (the course path, the supported-models table), rendered by that tool; None for a prose cell."
+    if cid != 'c0a75e01' and not cid.startswith('f4m1'): return None
     sys.path.insert(0, str(ROOT/'tools'))
-    import families
+    import course, families
+    if cid == 'c0a75e01': return course.render_ja()
     return families.render('### 対応モデル' if cid != 'f4m1inde' else '## 対応モデル', 'ja')
 
 def h(text:str) -> str: return hashlib.sha1(text.encode()).hexdigest()[:12]
