@@ -67,13 +67,16 @@ def _fix_md(src, s):
     if host != '/': src = src.replace(host, '')                        # show_doc links to the hosted site -> this site
     return src
 
-def _links(text, pages):
-    "Links to notebooks (nbs/x.ipynb, x.ipynb) become links to their pages."
+def _links(text, pages, lang:str='en'):
+    "Links to notebooks (nbs/x.ipynb, nbs_ja/x.ipynb, x.ipynb) become links to their pages, in the other edition's folder where they name it."
     def sub(m):
         target, frag = m.group(2), m.group(3) or ''
         name = Path(target).stem
-        return f'{m.group(1)}{pages[name]}{frag}"' if name in pages else m.group(0)
-    return re.sub(r'(href=")((?:\.\./)?(?:nbs/)?[\w.-]+\.ipynb)(#[^"]*)?"', sub, text)
+        if name not in pages: return m.group(0)
+        to = 'ja' if 'nbs_ja/' in target else 'en' if 'nbs/' in target else lang
+        pre = '' if to == lang else ('ja/' if to == 'ja' else '../')
+        return f'{m.group(1)}{pre}{pages[name]}{frag}"'
+    return re.sub(r'(href=")((?:\.\./)?(?:nbs(?:_ja)?/)?[\w.-]+\.ipynb)(#[^"]*)?"', sub, text)
 
 def _anchors(text):
     "Ids on headings, as Quarto gives them (`### get_profile` -> id get_profile), so show_doc's links land on the entry."
@@ -123,8 +126,8 @@ def page_file(p, fm):
     "The page a processed notebook `p` becomes: the output file its front matter names, else its own name."
     return fm.get('output-file') or f'{p.stem}.html'
 
-def build_offline(proc, out):
-    "Render every processed notebook in `proc` into `out`; returns {page file: title}."
+def build_offline(proc, out, lang:str='en', other:bool=False):
+    "Render every processed notebook in `proc` into `out`; returns {page file: title}. `other`: link each page to the other edition's (ja/ below the English site, ../ above the Japanese)."
     s = settings(); md = _md()
     nbs = sorted(proc.glob('*.ipynb'), key=lambda p: (p.stem != 'index', p.stem))
     docs = [(p, json.loads(p.read_text())) for p in nbs]
@@ -136,27 +139,59 @@ def build_offline(proc, out):
         page = pages[p.stem]; title = fm.get('title', p.stem); titles[page] = title
         side = ''.join(f'<a href="{pages[q.stem]}"{" class=here" if q == p else ""}>{html.escape(f.get("title", q.stem))}</a>'
                        for q, _, f in metas)
+        switch = (f'<p><a class="lang" href="ja/{page}">日本語</a></p>' if lang == 'en' else f'<p><a class="lang" href="../{page}">English</a></p>') if other else ''
+        if lang == 'ja' and p.stem == 'glossary': switch = ''   # the glossary has no English page
         body = _anchors('\n'.join(render_cell(c, md, s) for c in nb['cells'][1:]))
         desc = f'<p class="description">{html.escape(fm["description"])}</p>' if fm.get('description') else ''
-        doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
+        doc = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
                f'<title>{html.escape(title)} – {html.escape(s["title"])}</title><style>{CSS}</style></head><body>'
-               f'<nav><a class="site" href="{pages.get("index", "index.html")}">{html.escape(s["title"])}</a>{side}'
+               f'<nav><a class="site" href="{pages.get("index", "index.html")}">{html.escape(s["title"])}</a>{switch}{side}'
                f'<p><a href="{s["git_url"]}">source on GitHub</a></p></nav>'
-               f'<main><h1>{html.escape(title)}</h1>{desc}{_links(body, pages)}</main></body></html>')
+               f'<main><h1>{html.escape(title)}</h1>{desc}{_links(body, pages, lang)}</main></body></html>')
         (out/page).write_text(doc)
     return titles
+
+def japanese(proc) -> Path|None:
+    """The processed notebooks with their Japanese prose (nbs/ja, tools/i18n.py): each markdown cell by its id, the title and description
+    from the translated title cell, plus the glossary as a page; a folder build_offline renders as the Japanese site (None: no catalogues)."""
+    import yaml
+    import i18n
+    if not any(i18n.load_cat(n) is not None for n in i18n.notebooks()): return None
+    dst = Path(tempfile.mkdtemp())/'proc_ja'; dst.mkdir(parents=True)
+    for p in proc.glob('*.ipynb'):
+        cat = i18n.load_cat(p.stem)
+        if cat is None: continue
+        nb = json.loads(p.read_text())
+        for c in nb['cells']:
+            if c['cell_type'] != 'markdown': continue
+            g = i18n.generated(c.get('id', ''))
+            ja = g if g is not None else (cat.get(c.get('id')) or {}).get('ja')
+            if ja: c['source'] = ja.splitlines(keepends=True)
+        first = next(c for c in i18n.load_nb(p.stem)['cells'] if c['cell_type'] == 'markdown')
+        head = (cat.get(first['id']) or {}).get('ja', '')
+        t = re.search(r'^# (.+)$', head, re.M); d = re.search(r'^> (.+)$', head, re.M)
+        fm = frontmatter(nb)
+        if t: fm['title'] = t.group(1).strip()
+        if d: fm['description'] = d.group(1).strip()
+        if nb['cells'] and nb['cells'][0]['cell_type'] == 'raw':
+            nb['cells'][0]['source'] = ('---\n' + yaml.safe_dump(fm, allow_unicode=True) + '---').splitlines(keepends=True)
+        (dst/p.name).write_text(json.dumps(nb, ensure_ascii=False))
+    g = i18n.glossary_md().split('\n', 2)[2]   # the glossary page, without its heading line
+    (dst/'glossary.ipynb').write_text(json.dumps({'cells': [{'cell_type': 'raw', 'metadata': {}, 'source': ['---\ntitle: 用語集（Glossary）\noutput-file: glossary.html\n---']},
+                                                            {'cell_type': 'markdown', 'metadata': {}, 'source': [g]}], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}, ensure_ascii=False))
+    return dst
 
 def check_site(out):
     "Problems in a built site: links to local files that are not there, and anything a page would fetch from the network."
     probs = []
-    for page in sorted(out.glob('*.html')):
+    for page in sorted(out.rglob('*.html')):
         text = page.read_text()
         for tag, attr, url in re.findall(r'<(\w+)[^>]*?\s(href|src)="([^"]*)"', text):
             if url.startswith(('http://', 'https://', 'mailto:')):
                 if tag != 'a': probs.append(f'{page.name}: <{tag} {attr}="{url}"> needs the network')
                 continue
             if url.startswith(('#', 'data:')): continue
-            if not (out/url.split('#')[0]).exists(): probs.append(f'{page.name}: link to {url}, which is not in the site')
+            if not (page.parent/url.split('#')[0]).exists(): probs.append(f'{page.relative_to(out)}: link to {url}, which is not in the site')
     return probs
 
 def main(argv=None):
@@ -174,7 +209,9 @@ def main(argv=None):
         if not (out/'index.html').exists() and any(out.iterdir()):
             sys.exit(f'{out} exists and does not look like a built site (no index.html): move it or pass --out')
         shutil.rmtree(out)
-    titles = build_offline(proc, out)
+    ja = japanese(proc)
+    titles = build_offline(proc, out, other=ja is not None)
+    if ja is not None: titles.update({f'ja/{k}': v for k, v in build_offline(ja, out/'ja', 'ja', other=True).items()})
     probs = check_site(out)
     print(f'{len(titles)} pages in {out}' + (' (offline: quarto is not installed)' if not shutil.which('quarto') else ''))
     for p in probs: print('  ' + p)

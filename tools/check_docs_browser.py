@@ -20,7 +20,8 @@ Pages are opened as file:// URLs, one after the other in one browser. What count
 - a JavaScript error: an uncaught exception (pageerror) or a console.error message;
 - no outputs: the page shows no cell output (build_docs.py wraps each one in a `cell-output` div, as Quarto does). Every page of
   the site comes from a notebook in nbs/ and every one of them, index included, stores outputs, so none is exempt (--no-outputs-ok
-  PAGE exempts one). When the script builds the site itself it also knows how many outputs each processed notebook holds, and a
+  PAGE exempts one) but the Japanese edition's glossary (ja/glossary.html, from nbs/ja/glossary.yml). The Japanese pages (ja/,
+  built from the same notebooks and the translations in nbs/ja) are checked like the English ones. When the script builds the site itself it also knows how many outputs each processed notebook holds, and a
   page that shows fewer is a problem too (an output kind the site does not render).
 Exit status: 0 when no page has a problem, 1 otherwise.
 """
@@ -211,7 +212,13 @@ def main(argv=None):
     proc = build_docs.process(a.workers)
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)/'site'
-        print(f'{len(build_docs.build_offline(proc, site))} pages built from {proc} in {time.time() - t0:.0f} s')
-        return report(*check(site, stored_outputs(proc), a.no_outputs_ok, a.browser, a.verbose), t0)
+        ja = build_docs.japanese(proc)   # the Japanese edition (nbs/ja), in ja/ beside the English pages
+        n = len(build_docs.build_offline(proc, site, other=ja is not None))
+        expected = stored_outputs(proc)
+        if ja is not None:
+            n += len(build_docs.build_offline(ja, site/'ja', 'ja', other=True))
+            expected.update({f'ja/{k}': v for k, v in stored_outputs(ja).items()})
+        print(f'{n} pages built from {proc} in {time.time() - t0:.0f} s')
+        return report(*check(site, expected, [*a.no_outputs_ok, 'ja/glossary.html'], a.browser, a.verbose), t0)
 
 if __name__ == '__main__': sys.exit(main())
