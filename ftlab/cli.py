@@ -12,7 +12,7 @@ from .models import load_model, DEFAULT_MODEL
 from .train import TrainingInterrupted, load_run
 from .methods import load_methods
 from .eval import evaluate_task, table
-from .env import doctor, exit_status
+from .env import doctor, exit_status, fix_in
 from .export import export_run, FTYPES, QUANTS
 from .jobs import finetune
 
@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest='cmd', required=True, metavar='{doctor,train,eval,generate,export,compare}')
     d = sub.add_parser('doctor', help='check Python, torch/CUDA, libraries and the default model')
     d.add_argument('--json', action='store_true', help='print the checks as JSON')
+    d.add_argument('--lang', default='en', choices=['en', 'ja'], help="the fix lines' language (ja: Japanese; checks and details stay English)")
     d.add_argument('--profile', help='ci, cpu or gpu: what must work (default: FTLAB_PROFILE, else by hardware); exit 1 only if a needed check fails')
     t = sub.add_parser('train', help='fine-tune a model, evaluate before/after, write a run folder')
     t.add_argument('--method', default='lora', help=f"fine-tuning method: {', '.join(sorted(load_methods()))} (default lora)")
@@ -76,10 +77,10 @@ def method_args(pairs:list[str]) -> dict:
 
 def _run(a) -> int:
     if a.cmd == 'doctor':
-        checks = doctor(a.profile)
-        if a.json: print(json.dumps(checks, indent=2))
+        checks = [{**c, 'fix': fix_in(c['fix'], a.lang)} for c in doctor(a.profile)]
+        if a.json: print(json.dumps(checks, indent=2, ensure_ascii=False))
         else:
-            for c in checks: print(f"{'ok ' if c['ok'] else 'BAD'} {c['check']:<20} {c['detail']}" + (f"\n    fix: {c['fix']}" if c['fix'] else ''))
+            for c in checks: print(f"{'ok ' if c['ok'] else 'BAD'} {c['check']:<20} {c['detail']}" + (f"\n    {'直し方' if a.lang == 'ja' else 'fix'}: {c['fix']}" if c['fix'] else ''))
         return exit_status(checks)
     if a.cmd == 'train':
         finetune(a.method, a.task, a.data, a.eval_data, a.model, a.profile, a.out, a.overwrite, a.resume, not a.no_eval, a.on_too_long,

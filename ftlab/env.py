@@ -10,9 +10,10 @@ import torch
 from .core import versions, get_profile, get_device, precision
 
 # %% auto #0
-__all__ = ['LLAMA_FIX', 'TORCH_CUDA_FIX', 'DRIVER_FIX', 'BYTES', 'OPTIMIZER_BYTES', 'RUNTIME_MIB', 'OVERHEAD', 'GPUS', 'check',
-           'exit_status', 'tested_ranges', 'in_range', 'bnb_matmul_check', 'bnb_check_apart', 'llama_cpp_check',
-           'gpu_facts', 'doctor', 'model_shape', 'estimate_memory', 'measure_peak', 'estimate_ratio', 'fits_on']
+__all__ = ['LLAMA_FIX', 'TORCH_CUDA_FIX', 'DRIVER_FIX', 'SECURE_BOOT_FIX', 'OLD_DRIVER_FIX', 'FP16_NOTE', 'PYTHON_FIX',
+           'FIXES_JA', 'BYTES', 'OPTIMIZER_BYTES', 'RUNTIME_MIB', 'OVERHEAD', 'GPUS', 'check', 'exit_status',
+           'tested_ranges', 'in_range', 'bnb_matmul_check', 'bnb_check_apart', 'llama_cpp_check', 'gpu_facts', 'doctor',
+           'fix_in', 'model_shape', 'estimate_memory', 'measure_peak', 'estimate_ratio', 'fits_on']
 
 # %% ../nbs/01_env.ipynb #d7e3c961
 def check(name:str, ok:bool, detail, fix:str='', needed:bool=True) -> dict:
@@ -108,17 +109,19 @@ def gpu_facts() -> dict:
 TORCH_CUDA_FIX = 'pip install torch --index-url https://download.pytorch.org/whl/cu128 (pick the CUDA your driver supports at pytorch.org)'
 DRIVER_FIX = ("install the NVIDIA driver (Ubuntu: sudo ubuntu-drivers install; a cloud VM: its GPU driver extension), then reboot; "
               "never apt install cuda for PyTorch: its wheels carry the CUDA runtime")
+SECURE_BOOT_FIX = ("a VM with Secure Boot refuses the driver's unsigned kernel module: turn Secure Boot off in the VM's "
+                   "security settings (keep vTPM), or enroll the module's signing key (mokutil --import), then reboot")
+OLD_DRIVER_FIX = 'upgrade the driver (sudo ubuntu-drivers install), or install a torch wheel built for an older CUDA (pytorch.org)'
+FP16_NOTE = 'nothing to install: ftlab uses fp16 autocast on this GPU'
 
 def _no_gpu(f:dict) -> tuple[str, str]:
     "Why torch sees no GPU, and the fix, from the facts."
     cb, smi = f['cuda_build'], f['smi']
     if smi is None: return 'no GPU driver (no nvidia-smi)', DRIVER_FIX
     if smi[0] != 0: return (f"a driver is installed but not running: {(smi[1].splitlines() or [''])[0][:90]}",
-                            "a VM with Secure Boot refuses the driver's unsigned kernel module: turn Secure Boot off in the VM's "
-                            "security settings (keep vTPM), or enroll the module's signing key (mokutil --import), then reboot")
+                            SECURE_BOOT_FIX)
     if not cb: return f'driver {smi[1]} runs, but this torch build has no CUDA', TORCH_CUDA_FIX
-    return (f'driver {smi[1]} runs, but torch (built for CUDA {cb}) finds no GPU: the driver is older than that CUDA',
-            'upgrade the driver (sudo ubuntu-drivers install), or install a torch wheel built for an older CUDA (pytorch.org)')
+    return (f'driver {smi[1]} runs, but torch (built for CUDA {cb}) finds no GPU: the driver is older than that CUDA', OLD_DRIVER_FIX)
 
 def _gpu_checks(needed:bool, f:dict|None=None) -> list[dict]:
     "The GPU rows of the doctor, from `gpu_facts()` (or given facts: how 21_gpu_vm shows broken machines)."
@@ -130,14 +133,16 @@ def _gpu_checks(needed:bool, f:dict|None=None) -> list[dict]:
     driver = f['smi'][1] if f['smi'] and f['smi'][0] == 0 else '?'
     return out + [check('gpu', True, f"{g['name']}, {g['gib']:.0f} GiB, compute capability {g['cc']}, driver {driver}"),
                   check('bf16', g['bf16'], 'bf16 supported' if g['bf16'] else 'no bf16 (pre-Ampere GPU): fp16 autocast is used instead',
-                        'nothing to install: ftlab uses fp16 autocast on this GPU', needed=False)]
+                        FP16_NOTE, needed=False)]
+
+PYTHON_FIX = 'install Python 3.10 or newer (e.g. uv python install 3.12)'
 
 def doctor(profile:str|None=None) -> list[dict]:
     "Every check for `profile` (default: FTLAB_PROFILE, else by hardware): name, ok, detail, fix, needed."
     import importlib.util
     prof = get_profile(profile).name
     v, rng = versions(), tested_ranges()
-    out = [check('python', sys.version_info >= (3, 10), v['python'], 'install Python 3.10 or newer (e.g. uv python install 3.12)'),
+    out = [check('python', sys.version_info >= (3, 10), v['python'], PYTHON_FIX),
            check('torch', v['torch'], f"{v['torch']} ({'CUDA ' + torch.version.cuda if torch.version.cuda else 'CPU build'})", 'pip install torch')]
     out += _gpu_checks(needed=prof == 'gpu')
     out.append(check('training precision', True, precision(get_device())[1], '', needed=False))
@@ -154,6 +159,25 @@ def doctor(profile:str|None=None) -> list[dict]:
     ok, detail, fix = llama_cpp_check()
     out.append(check('llama.cpp bindings', ok, detail, fix, needed=False))
     return out
+
+# %% ../nbs/01_env.ipynb #5ce8ee69
+FIXES_JA = {   # every fix the doctor prints that is not a bare command, in Japanese (ftlab doctor --lang ja); keyed by the English, so an edit there shows
+    PYTHON_FIX:      'Python 3.10 以降を入れてください（例：uv python install 3.12）',
+    TORCH_CUDA_FIX:  'pip install torch --index-url https://download.pytorch.org/whl/cu128（ドライバが対応する CUDA を pytorch.org で選んでください）',
+    DRIVER_FIX:      ('NVIDIA ドライバを入れて（Ubuntu：sudo ubuntu-drivers install、クラウドの VM：その GPU ドライバの拡張機能）再起動してください。'
+                      'PyTorch のために apt install cuda はしないでください。CUDA ランタイムは PyTorch の wheel に入っています'),
+    SECURE_BOOT_FIX: ('セキュアブートが有効な VM は、ドライバの署名のないカーネルモジュールを拒否します。VM のセキュリティ設定でセキュアブートを無効にする'
+                      '（vTPM は有効のままでかまいません）か、モジュールの署名の鍵を登録して（mokutil --import）、再起動してください'),
+    OLD_DRIVER_FIX:  'ドライバを更新する（sudo ubuntu-drivers install）か、もっと古い CUDA 向けにビルドされた torch の wheel を入れてください（pytorch.org）',
+    FP16_NOTE:       '入れるものはありません。この GPU では ftlab は fp16 の autocast を使います',
+    LLAMA_FIX:       'CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" pip install --no-cache-dir --force-reinstall --no-deps "llama-cpp-python>=0.3.30,<0.4"（必要なのは GGUF の回だけです：gguf extra）',
+}
+
+def fix_in(fix:str, lang:str='en') -> str:
+    "`fix` in `lang` ('en' or 'ja'): a bare pip command is the same in every language; any other fix must have its Japanese in `FIXES_JA`."
+    if lang != 'ja' or not fix: return fix
+    if fix.startswith('pip install') and '(' not in fix: return f'次を実行してください：{fix}'
+    return FIXES_JA[fix]
 
 # %% ../nbs/01_env.ipynb #212c88e7
 def model_shape(model_or_config) -> dict:

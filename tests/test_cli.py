@@ -108,6 +108,17 @@ def test_doctor_exit_status_follows_the_profile(capsys):
     if torch.cuda.is_available(): assert code == 0 and not failed
     else: assert code == 1 and 'gpu' in failed and all(c['fix'] for c in checks if not c['ok'])
 
+def test_doctor_lang_ja(capsys):
+    "--lang ja: each failing row's fix in Japanese (with the gpu profile a machine without a GPU has at least one); names and details stay English."
+    import torch
+    code = main(['doctor', '--profile', 'gpu', '--lang', 'ja'])
+    out = capsys.readouterr().out
+    if torch.cuda.is_available(): assert code == 0
+    else:
+        fixes = [l.split('直し方: ', 1)[1] for l in out.splitlines() if '直し方: ' in l]
+        assert code == 1 and fixes and all(any('\u3040' <= ch <= '\u30ff' for ch in f) for f in fixes), out
+        assert 'fix:' not in out and 'BAD gpu' in out
+
 def test_console_script_exit_code(tmp_path):
     "The installed `ftlab` command: bad input -> status 2, a short message, no traceback."
     p = tmp_path/'x.jsonl'; p.write_text('{"input": 1}\n')
