@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 import torch
-from .core import Profile, get_profile, cpu_has_fast_bf16, data_dir
+from .core import Profile, get_profile, cpu_has_fast_bf16, data_dir, lang
 from .models import default_model_dir, tiny_model, load_tokenizer, linear_layers, count_params
 from .data import UsageError, DataError, load_records, load_data
 from .env import estimate_memory, fits_on
@@ -53,13 +53,17 @@ def check(notebook:str, n:int, answer=None) -> Verdict:
     if ex is None:
         have = sorted(k for k, _ in EXERCISES) if nb not in {k for k, _ in EXERCISES} else sorted(i for k, i in EXERCISES if k == nb)
         raise UsageError(f'no exercise {n} in {nb!r}: known {"notebooks" if nb not in {k for k, _ in EXERCISES} else "numbers"} {have}. Fix: check(\'11_lora\', 2, answer)')
-    head = f'{nb} exercise {n}'
+    ja = lang() == 'ja'   # the Japanese edition: the verdict in Japanese; the hints themselves are still English
+    head = f'{nb} の演習 {n}' if ja else f'{nb} exercise {n}'
     if answer is None or answer is ...:
-        print(f'{head}: not answered yet. Put your answer in place of None: {ex.form}'); return Verdict(False)
+        print(f'{head}：まだ答えていません。None の代わりに答えを入れてください。答えの形（英語）：{ex.form}' if ja else
+              f'{head}: not answered yet. Put your answer in place of None: {ex.form}'); return Verdict(False)
     try: msg = ex.fn(answer)
-    except Wrong as e: print(f'✗ {head}: {e}'); return Verdict(False)
-    except Exception as e: print(f'✗ {head}: could not read your answer ({type(e).__name__}: {e}). Expected: {ex.form}'); return Verdict(False)
-    print(f'✓ {head}: right. {msg or ""}'.rstrip()); return Verdict(True)
+    except Wrong as e: print(f'✗ {head}：違います。ヒント（英語）：{e}' if ja else f'✗ {head}: {e}'); return Verdict(False)
+    except Exception as e:
+        print(f'✗ {head}：答えを読めませんでした（{type(e).__name__}: {e}）。答えの形（英語）：{ex.form}' if ja else
+              f'✗ {head}: could not read your answer ({type(e).__name__}: {e}). Expected: {ex.form}'); return Verdict(False)
+    print((f'✓ {head}：正解です。{msg or ""}' if ja else f'✓ {head}: right. {msg or ""}').rstrip()); return Verdict(True)
 
 # %% ../nbs/09_exercises.ipynb #e7736524
 def _num(x, what:str='your answer') -> float:
