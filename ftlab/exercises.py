@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 import torch
-from .core import Profile, get_profile, cpu_has_fast_bf16, data_dir, lang
+from .core import Profile, get_profile, cpu_bf16_features, data_dir, lang
 from .models import default_model_dir, tiny_model, load_tokenizer, linear_layers, count_params
 from .data import UsageError, DataError, load_records, load_data
 from .env import estimate_memory, fits_on
@@ -120,9 +120,9 @@ def _(p):
 def _(a):
     t = fields(a, ['fp32_s', 'bf16_s'])
     if min(t.values()) <= 0: raise Wrong('a time is not positive: use time.perf_counter() around the passes')
-    faster, native = t['bf16_s'] < t['fp32_s'], cpu_has_fast_bf16()
+    faster, native = t['bf16_s'] < t['fp32_s'], bool(cpu_bf16_features())   # the hardware, whatever FTLAB_CPU_BF16 forces
     if faster != native: raise Wrong(f"your times say bf16 is {'faster' if faster else 'slower'}, but this CPU {'has' if native else 'lacks'} native bf16 "
-                                     '(cpu_has_fast_bf16()): warm up first, time at least 20 passes, and pass a batch of 64')
+                                     '(cpu_bf16_features()): warm up first, time at least 20 passes, and pass a batch of 64')
     return f"{'Native bf16 halves the bytes and runs on bf16 units' if native else 'Without native bf16 it is emulated: slower, so ftlab trains in fp32 here'}."
 
 @exercise('01_env', 1, 'MiB that optimizer="adamw_8bit" saves, against "adamw", for full fine-tuning of the default model (estimate_memory)')
