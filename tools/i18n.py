@@ -122,7 +122,9 @@ def readme_ja() -> str|None:
     if not README_JA.exists(): return None
     text = README_JA.read_text(encoding='utf-8')
     done = [n for n in notebooks() if load_cat(n) is not None and not state(n)['missing']]
-    body = '\n'.join(f'- [{n}](nbs_ja/{n}.ipynb)' for n in done) + f"\n\nまだ英語だけのノートブック：{'、'.join(n for n in notebooks() if n not in done)}（[nbs/](nbs/)）。"
+    left = [n for n in notebooks() if n not in done]
+    body = '\n'.join(f'- [{n}](nbs_ja/{n}.ipynb)' for n in done) + ("\n\nまだ英語だけのノートブック：" + '、'.join(left) + '（[nbs/](nbs/)）。' if left else
+                                                                  f"\n\n{len(done)} のノートブックすべてが日本語で読めます。")
     a, b = text.index(MARK[0]) + len(MARK[0]), text.index(MARK[1])
     return text[:a] + '\n' + body + '\n' + text[b:]
 
