@@ -16,8 +16,6 @@ tests/test_chat_templates.py (the Modelfile's Go TEMPLATE against Jinja).
 """
 import json, math, sys, tempfile, time, warnings
 from pathlib import Path
-import numpy as np
-import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'bench'))
@@ -32,7 +30,7 @@ def family(arch:str, tok, ds, work:Path) -> dict:
     from ftlab.models import tiny_model
     from ftlab.methods import METHODS, FAMILY_LIMITS
     from ftlab.train import train, TrainConfig, load_run
-    from ftlab.export import open_gguf, gguf_logits, modelfile, parse_modelfile, template_tokenizer, ARCHITECTURES
+    from ftlab.export import gguf_agreement, modelfile, parse_modelfile, template_tokenizer, ARCHITECTURES
     t0 = time.perf_counter()
     m, _ = tiny_model(arch=arch, tokenizer=tok)
     cfg = m.config
@@ -47,15 +45,9 @@ def family(arch:str, tok, ds, work:Path) -> dict:
     assert main(['export', str(run), '--gguf', str(out), '--quant', 'f32']) == 0
     pm, run_tok, _ = load_run(run)
     merged = pm.merge_and_unload().eval()
-    ids = torch.randint(0, 1000, (1, 16), generator=torch.Generator().manual_seed(0))
-    with torch.no_grad(): ref = merged(ids).logits[0].numpy()
-    llm = open_gguf(out, n_ctx=64)
-    try:
-        got = gguf_logits(llm, ids[0].tolist())
-        same = sum(llm.tokenize(t.encode(), add_bos=False, special=False) == run_tok(t, add_special_tokens=False).input_ids for t in PROBES)
-    finally: llm.close()
+    agree = gguf_agreement(merged, run_tok, out, PROBES)
     row = {'config_class': type(cfg).__name__, 'model_type': cfg.model_type, 'methods': methods,
-           'gguf': {'arch': ARCHITECTURES[type(merged).__name__], 'error': float(np.abs(got - ref).max() / ref.std()), 'probes_tokenized_alike': f'{same}/{len(PROBES)}'}}
+           'gguf': {'arch': ARCHITECTURES[type(merged).__name__], 'error': agree['error'], 'probes_tokenized_alike': f"{agree['probes_alike']}/{len(PROBES)}"}}
     if TEMPLATES[arch]:
         cmds = parse_modelfile(modelfile('m.gguf', template_tokenizer(ROOT/'data'/'chat_templates'/f'{TEMPLATES[arch]}.jinja', tok)))
         row['chat_template'] = {'file': f'{TEMPLATES[arch]}.jinja', 'stop': [a.split(' ', 1)[1] for c, a in cmds if c == 'PARAMETER' and a.startswith('stop ')],

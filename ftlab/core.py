@@ -205,12 +205,15 @@ def lang() -> str:
 
 CJK_FONTS = ('Noto Sans CJK JP', 'Noto Sans JP', 'IPAexGothic', 'IPAGothic')   # Debian, Ubuntu, Colab: apt-get install fonts-noto-cjk
 
+_FONTS_SCANNED = []
+
 def cjk_font() -> str|None:
     "The first installed font of `CJK_FONTS`, made matplotlib's first sans-serif; None if none is installed."
     from matplotlib import font_manager, rcParams
     have = lambda: {f.name for f in font_manager.fontManager.ttflist}
     name = next((f for f in CJK_FONTS if f in have()), None)
-    if name is None:   # installed after matplotlib built its font list (apt-get in a running notebook): add the files once
+    if name is None and not _FONTS_SCANNED:   # installed after matplotlib built its font list (apt-get in a running notebook): add the files, once
+        _FONTS_SCANNED.append(True)
         for p in font_manager.findSystemFonts():
             if re.search(r'NotoSans(CJK|JP)|ipaexg|ipag', Path(p).name, re.I): font_manager.fontManager.addfont(p)
         name = next((f for f in CJK_FONTS if f in have()), None)

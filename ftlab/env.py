@@ -176,8 +176,9 @@ FIXES_JA = {   # every fix the doctor prints that is not a bare command, in Japa
 def fix_in(fix:str, lang:str='en') -> str:
     "`fix` in `lang` ('en' or 'ja'): a bare pip command is the same in every language; any other fix must have its Japanese in `FIXES_JA`."
     if lang != 'ja' or not fix: return fix
-    if fix.startswith('pip install') and '(' not in fix: return f'次を実行してください：{fix}'
-    return FIXES_JA[fix]
+    if fix in FIXES_JA: return FIXES_JA[fix]
+    if fix.startswith('pip install'): return f'次を実行してください：{fix}'
+    raise KeyError(f'no Japanese for the fix {fix!r}: add it to FIXES_JA')
 
 # %% ../nbs/01_env.ipynb #212c88e7
 def model_shape(model_or_config) -> dict:

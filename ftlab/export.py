@@ -16,8 +16,9 @@ from .methods import get_method
 __all__ = ['ARCHITECTURES', 'ROPE_PERMUTED', 'NORM_PLUS_ONE', 'CONV1D', 'TOKENIZER_FILES', 'PRE_TOKENIZERS', 'FTYPES', 'QUANTS',
            'PROMPT_LEARNING', 'MODELFILE_COMMANDS', 'OLLAMA_PARAMETERS', 'ExportError', 'merged_model', 'merge_adapter',
            'permute_qk', 'unpermute_qk', 'check_folder', 'tokenizer_meta', 'write_gguf', 'quantize', 'open_gguf',
-           'gguf_logits', 'teacher_forced', 'compare_gguf', 'gguf_speed', 'hf_speed', 'check_run', 'export_run',
-           'gguf_generate', 'render_pieces', 'chat_pieces', 'template_tokenizer', 'modelfile', 'parse_modelfile']
+           'gguf_logits', 'teacher_forced', 'compare_gguf', 'gguf_agreement', 'gguf_speed', 'hf_speed', 'check_run',
+           'export_run', 'gguf_generate', 'render_pieces', 'chat_pieces', 'template_tokenizer', 'modelfile',
+           'parse_modelfile']
 
 # %% ../nbs/18_gguf.ipynb #63729372
 class ExportError(FtlabError, ValueError):
@@ -262,6 +263,21 @@ def compare_gguf(path, seqs, hf_logits, threads=None) -> dict:
     llm.close()
     return dict(agreement=agree / total, positions=total, max_logit_diff=maxdiff)
 
+def gguf_agreement(model, tok, path, probes=(), n_tokens:int=16, seed:int=0) -> dict:
+    """llama.cpp on `path` against `model` (in eval mode) on `n_tokens` random tokens: the largest logit difference over the logits'
+    spread (inf where llama.cpp refuses the file), and how many `probes` both tokenize alike. For random tiny models, whose flat
+    logits make top-1 agreement say little."""
+    ids = torch.randint(0, 1000, (1, n_tokens), generator=torch.Generator().manual_seed(seed))
+    with torch.no_grad(): ref = model(ids).logits[0].float().numpy()
+    try: llm = open_gguf(path, n_ctx=max(64, 2 * n_tokens))
+    except ExportError: raise
+    except ValueError: return dict(error=float('inf'), probes_alike=0)       # llama.cpp could not load it
+    try:
+        got = gguf_logits(llm, ids[0].tolist())
+        alike = sum(llm.tokenize(t.encode(), add_bos=False, special=False) == tok(t, add_special_tokens=False).input_ids for t in probes)
+    finally: llm.close()
+    return dict(error=float(np.abs(got - ref).max() / ref.std()), probes_alike=alike)
+
 # %% ../nbs/18_gguf.ipynb #edf83008
 def gguf_speed(path, prompt_ids:list[int], n:int=32, threads:int|None=None) -> float:
     "Greedy decoding speed of llama.cpp on `path`: tokens per second after the first generated token."
@@ -375,13 +391,13 @@ def _pieces(r, bos:str) -> dict|None:
     try: with_sys = r(_conv(('system', S), ('user', U)))
     except Exception: with_sys = None                                     # Gemma 2, Mistral: no system role
     u_end, a_end, u_a, a_u, u_gen = after(one, U), after(two, A), after(two, U, A), after(three, A, _U2), after(one_gen, U)
+    head = one[:one.index(U)]                                            # lead + default system turn + user prefix
     common = os.path.commonprefix([u_end[::-1], a_end[::-1]])[::-1]       # what follows the last message whoever wrote it: Phi-3's EOS
     for k in range(len(common) + 1):
         su, sa, end = u_end[:len(u_end) - k], a_end[:len(a_end) - k], common[len(common) - k:]
         if not (u_a.startswith(su) and a_u.startswith(sa) and u_gen.startswith(su)): continue
         pu, pa, gen = a_u[len(sa):], u_a[len(su):], u_gen[len(su):]
         for lead in dict.fromkeys(['', bos]):
-            head = one[:one.index(U)]                                    # lead + default system turn + user prefix
             if not (head.startswith(lead) and head.endswith(pu)): continue
             default, roles, system = head[len(lead):len(head) - len(pu)], {'user': (pu, su), 'assistant': (pa, sa)}, None
             if with_sys is not None:

@@ -4,13 +4,12 @@ run's in transformers. And the supported-models table (bench/results/families.js
 describe today's families and methods."""
 import json, subprocess, sys
 from pathlib import Path
-import numpy as np
-import pytest, torch
+import pytest
 from ftlab.cli import main
 from ftlab.models import tiny_model, TINY_ARCHS
 from ftlab.methods import METHODS, FAMILY_LIMITS, load_methods
 from ftlab.train import load_run
-from ftlab.export import open_gguf, gguf_logits
+from ftlab.export import gguf_agreement
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBES = ['What is a volcano?', "It's 42, de gozaru.\n\n  Next:", 'x=7*8; y = 56']
@@ -25,16 +24,9 @@ def test_family_trains_lora_and_exports_gguf(arch, tmp_path, capsys):
     assert main(['train', '--model', str(base), '--method', 'lora', '--profile', 'ci', '--steps', '2', '--batch-size', '4', '--lr', '1e-2', '--no-eval', '--out', str(run)]) == 0, capsys.readouterr().err
     assert main(['export', str(run), '--gguf', str(out), '--quant', 'f32']) == 0, capsys.readouterr().err
     pm, run_tok, _ = load_run(run)
-    merged = pm.merge_and_unload().eval()
-    ids = torch.randint(0, 1000, (1, 16), generator=torch.Generator().manual_seed(0))
-    with torch.no_grad(): ref = merged(ids).logits[0].numpy()
-    llm = open_gguf(out, n_ctx=64)
-    try:
-        got = gguf_logits(llm, ids[0].tolist())
-        for text in PROBES:   # the same token ids from the file's tokenizer as from the run's
-            assert llm.tokenize(text.encode(), add_bos=False, special=False) == run_tok(text, add_special_tokens=False).input_ids, (arch, text)
-    finally: llm.close()
-    err = float(np.abs(got - ref).max() / ref.std())
+    r = gguf_agreement(pm.merge_and_unload().eval(), run_tok, out, PROBES)
+    assert r['probes_alike'] == len(PROBES), f'{arch}: llama.cpp tokenizes {len(PROBES) - r["probes_alike"]} probe(s) differently'   # the same ids from the file's tokenizer as from the run's
+    err = r['error']
     assert err < TOL, f'{arch}: llama.cpp differs from transformers by {err:.2e} of the logits spread'
 
 def test_supported_models_table_is_current():

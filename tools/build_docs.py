@@ -181,6 +181,13 @@ def japanese(proc) -> Path|None:
                                                             {'cell_type': 'markdown', 'metadata': {}, 'source': [g]}], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}, ensure_ascii=False))
     return dst
 
+def build_site(proc, out) -> dict:
+    "The offline site in `out`: the English pages, and the Japanese edition under ja/ where nbs/ja has translations; {page file: title}."
+    ja = japanese(proc)
+    titles = build_offline(proc, out, other=ja is not None)
+    if ja is not None: titles.update({f'ja/{k}': v for k, v in build_offline(ja, out/'ja', 'ja', other=True).items()})
+    return titles
+
 def check_site(out):
     "Problems in a built site: links to local files that are not there, and anything a page would fetch from the network."
     probs = []
@@ -209,9 +216,7 @@ def main(argv=None):
         if not (out/'index.html').exists() and any(out.iterdir()):
             sys.exit(f'{out} exists and does not look like a built site (no index.html): move it or pass --out')
         shutil.rmtree(out)
-    ja = japanese(proc)
-    titles = build_offline(proc, out, other=ja is not None)
-    if ja is not None: titles.update({f'ja/{k}': v for k, v in build_offline(ja, out/'ja', 'ja', other=True).items()})
+    titles = build_site(proc, out)
     probs = check_site(out)
     print(f'{len(titles)} pages in {out}' + (' (offline: quarto is not installed)' if not shutil.which('quarto') else ''))
     for p in probs: print('  ' + p)

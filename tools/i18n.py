@@ -22,7 +22,7 @@ LANG_CELL = "#| hide\nimport os; os.environ['FTLAB_LANG'] = 'ja'   # plot labels
 def generated(cid:str) -> str|None:
     "The Japanese of a cell that a tool writes (the course path, the supported-models table), rendered by that tool; None for a prose cell."
     if cid != 'c0a75e01' and not cid.startswith('f4m1'): return None
-    sys.path.insert(0, str(ROOT/'tools'))
+    if str(ROOT/'tools') not in sys.path: sys.path.insert(0, str(ROOT/'tools'))
     import course, families
     if cid == 'c0a75e01': return course.render_ja()
     return families.render('### 対応モデル' if cid != 'f4m1inde' else '## 対応モデル', 'ja')
