@@ -36,6 +36,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=[lib_path, lib_path + '.*']),
     include_package_data=True,
+    package_data={lib_path: ['*.json']},   # the exercises' Japanese (ftlab/exercises_ja.json)
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'lab': lab_requirements, 'gguf': gguf_requirements},
     dependency_links=cfg.get('dep_links', '').split(),

@@ -69,7 +69,7 @@ def run_job(method:str='lora', task:str|None='style', data=None, eval_data=None,
 # %% ../nbs/05_jobs.ipynb #9520665f
 def task_table(method:str, tasks=('style', 'style_ja'), steps:int|None=None, n_eval:int=4, max_new_tokens:int=32, **kw) -> list[dict]:
     "One row per task: `method` trained on it by `run_job` (no run folder), with the held-out loss, style rate and share of answers with ござる, before and after."
-    rows = []
+    rows, kw = [], {'model': None, **kw}   # None: the notebook's model (FTLAB_MODEL: the Japanese notebooks' JA_MODEL option), else SmolLM2
     for task in tasks:
         j = run_job(method, task, train_kw={'steps': steps}, n_eval=n_eval, max_new_tokens=max_new_tokens, loss=True, out=False, progress=False, **kw)
         b, a = j.before, j.after

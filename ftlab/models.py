@@ -77,8 +77,9 @@ def _check_local(path:Path, allow_pickle:bool):
         raise ModelError(f"{path}: no *.safetensors weights found. Fix: point at a complete model folder")
 
 def resolve_model(name:str|None=None) -> str:
-    "The folder or hub id that `name` stands for ('default'/None/'tiny': the converted SmolLM2, whose tokenizer 'tiny' shares)."
-    if name in (None, '', DEFAULT_MODEL, TINY_MODEL): return str(default_model_dir())
+    "The folder or hub id that `name` stands for: None is the notebook's model (`FTLAB_MODEL`, else 'default'); 'default' and 'tiny' the converted SmolLM2 (whose tokenizer 'tiny' shares)."
+    name = name or os.environ.get('FTLAB_MODEL') or DEFAULT_MODEL   # the Japanese notebooks' Colab option sets FTLAB_MODEL to JA_MODEL
+    if name in (DEFAULT_MODEL, TINY_MODEL): return str(default_model_dir())
     return str(name)
 
 def _checked(name:str|None, allow_pickle:bool=False) -> str:
@@ -109,7 +110,7 @@ def load_model(name:str|None=None,          # 'default', a local folder or a hub
               ):
     "Load `(model, tokenizer)`."
     from transformers import AutoModelForCausalLM
-    if name == TINY_MODEL:
+    if (name or os.environ.get('FTLAB_MODEL')) == TINY_MODEL:
         model, tok = tiny_model()
         return (model.to(device) if device else model), tok
     tok = load_tokenizer(name, trust_remote_code, allow_pickle)
@@ -136,7 +137,7 @@ def tiny_model(hidden:int=64, layers:int=2, heads:int=4, kv_heads:int=2, seed:in
     "A random-init causal LM of the family `arch` (a key of `TINY_ARCHS`) with the default tokenizer: `(model, tokenizer)`."
     import transformers
     if arch not in TINY_ARCHS: raise ModelError(f'unknown tiny family {arch!r}. Fix: one of {", ".join(TINY_ARCHS)}')
-    tok = tokenizer or load_tokenizer()
+    tok = tokenizer or load_tokenizer(TINY_MODEL)
     seed_everything(seed)
     ids = dict(vocab_size=len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
     Config = getattr(transformers, TINY_ARCHS[arch][0])

@@ -37,10 +37,34 @@ def test_check_catches_what_is_wrong(tmp_path, capsys):
     assert f"{md[2]['id']}: the English changed" in out and f"{md[3]['id']}: no Japanese" in out and '"パラメータ"' in out
     assert 'nbs_ja/00_core.ipynb is out of date' in out and 'Fix:' in out
 
+def test_exercise_feedback_catalogue(tmp_path):
+    "Every message ftlab/exercises.py can show has its Japanese; an edited message, a lost value slot and a gone entry are caught."
+    m = _i18n(ROOT)
+    assert m.ex_problems() == [] and len(m.exercise_messages()) > 150
+    code, cat = m.EXERCISES.read_text(), json.loads(m.EX_CAT.read_text())
+    m.EXERCISES, m.EX_CAT = tmp_path/'exercises.py', tmp_path/'exercises_ja.json'
+    m.EXERCISES.write_text(code.replace("raise Wrong('give a multiple of 256')", "raise Wrong('give a multiple of 512')"))
+    cat['{} is too {}. {}'] = '{0}が{1}すぎます。'                       # the hint's slot lost
+    m.EX_CAT.write_text(json.dumps(cat, ensure_ascii=False))
+    out = '\n'.join(m.ex_problems())
+    assert "no Japanese for 'give a multiple of 512'" in out and "'give a multiple of 256' is no longer in" in out and 'uses [0, 1]' in out
+
+def test_japanese_model_option(tmp_path, monkeypatch):
+    "The Japanese notebooks' Colab option (USE_JA_MODEL) makes load_model() load JA_MODEL: run offline on a tiny model of its family."
+    import ftlab.models as fm
+    m, tok = fm.tiny_model(arch=fm.JA_FAMILY)
+    m.save_pretrained(tmp_path); tok.save_pretrained(tmp_path)
+    nb = json.loads((ROOT/'nbs_ja'/'11_lora.ipynb').read_text())
+    cell = next(''.join(c['source']) for c in nb['cells'] if c['id'] == 'ja000002')
+    monkeypatch.setattr(fm, 'JA_MODEL', str(tmp_path)); monkeypatch.setenv('FTLAB_MODEL', '')   # restored after the test
+    assert fm.load_model()[0].config.model_type == 'llama'                                      # not chosen: SmolLM2
+    exec(cell.replace('USE_JA_MODEL = False', 'USE_JA_MODEL = True'), {})
+    assert fm.load_model()[0].config.model_type == fm.JA_FAMILY and fm.load_tokenizer('default').name_or_path != str(tmp_path)
+
 def test_built_notebook_keeps_code_and_outputs():
     src = json.loads((ROOT/'nbs'/'00_core.ipynb').read_text())
     ja = json.loads((ROOT/'nbs_ja'/'00_core.ipynb').read_text())
-    code = lambda nb: [(c['source'], c.get('outputs')) for c in nb['cells'] if c['cell_type'] == 'code' and c['id'] != 'ja000000']
+    code = lambda nb: [(c['source'], c.get('outputs')) for c in nb['cells'] if c['cell_type'] == 'code' and not c['id'].startswith('ja0000')]
     assert code(ja) == code(src)
     assert any('FTLAB_LANG' in ''.join(c['source']) for c in ja['cells'] if c['cell_type'] == 'code')
     assert all(any('\u3040' <= ch <= '\u30ff' for ch in ''.join(c['source'])) for c in ja['cells'] if c['cell_type'] == 'markdown' and 'colab-badge' not in ''.join(c['source']))

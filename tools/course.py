@@ -7,6 +7,7 @@ by tools/run_notebooks.py when it executed the notebook (profile, seconds, date)
 """
 import json, sys
 from pathlib import Path
+from ftlab.core import PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
@@ -75,15 +76,36 @@ JA = {
 
 def render_ja() -> str:
     "The course path in Japanese, for the Japanese edition's index (links to nbs_ja/)."
+    ci, gpu = PROFILES['ci'], PROFILES['gpu']
     t = lambda s: s.replace(' s (', ' 秒（').replace(' min (', ' 分（').replace(')', '）') if s != 'not run yet' else '未実行'
-    rows = lambda d: '\n'.join(f'| [{n}](nbs_ja/{n}.ipynb) | {JA[n][0]} | {pre} | {JA[n][1]} | {t(minutes(n))} |' for n, (_, pre, _w) in d.items())
-    head = '| ノートブック | すること | 前提 | 実行環境 | 前回の実行時間 |\n|---|---|---|---|---|'
+    rows = lambda d: '\n'.join(f'| [{n}](nbs_ja/{n}.ipynb) | {JA[n][0]} | {pre} | {JA[n][1]} | {t(minutes(n))} | {colab_estimate(n).replace(" min", " 分")} |' for n, (_, pre, _w) in d.items())
+    head = '| ノートブック | すること | 前提 | 実行環境 | 前回の実行時間 | Colab の T4、ci（見積もり） |\n|---|---|---|---|---|---|'
     return ("## コースの道筋\n\n"
             "**学生**は 1 つめのトラックを順に進みます。どのノートブックも演習で終わります。2 つめのトラック「**キットの中身**」は、すべての手法が使う仕組みを"
             "見たい（あるいは変えたい）人のためのものです。「前回の実行時間」は、保存済みの出力を作ったときにそのノートブックにかかった時間です"
-            "（`tools/run_notebooks.py`、かっこ内はプロファイル、CPU 1 スレッド）。`cpu` プロファイルはもっと長く学習します。Colab での時間はまだ計測していません。\n\n"
+            "（`tools/run_notebooks.py`、かっこ内はプロファイル、CPU 1 スレッド）。`cpu` プロファイルはもっと長く学習します。"
+            "「Colab の T4、ci」は Colab で計測した値ではなく見積もりです。ノートブックの最初のセルが行うセットアップを新しい 2 コアのマシンで計測した時間"
+            f"（ftlab とモデルのパッケージで {colab_setup()[0]:.0f} 秒。llama.cpp をビルドする 18_gguf ではさらに {colab_setup()[1]:.0f} 秒。`bench/install.py`）に、"
+            "前回の実行時間を足しています。T4 はモデルのテンソル計算を CPU 1 スレッドより速く行うので、`ci` プロファイル（`FTLAB_PROFILE=ci`。08_teaching が授業に勧める設定）"
+            f"では、実習のセルはこれより短くなるはずです。設定しなければ Colab では `gpu` プロファイルになり、{ci.batch_size} 例の {ci.steps} ステップではなく {gpu.batch_size} 例の {gpu.steps} ステップを学習します。"
+            "ずっと長くかかり、T4 ではまだ計測していません。\n\n"
             f"### トラック 1：手法\n\n{head}\n{rows(STUDENT)}\n\n### トラック 2：キットの中身\n\n{head}\n{rows(INSIDE)}\n\n"
             f"### 先生向け\n\n{head}\n{rows(TEACHERS)}")
+
+INSTALL = ROOT/'bench'/'results'/'install.json'
+
+def colab_setup() -> tuple[float, float]:
+    """Seconds a Colab first cell spends installing, from bench/install.py's runs on a fresh 2-core machine: ftlab and the model package
+    (phase A: Colab has torch already), and llama.cpp's build, which only 18_gguf's first cell does (phase C, nothing else running)."""
+    ph = json.loads(INSTALL.read_text())['phases']
+    return ph['A']['seconds']['smollm2'] + ph['A']['seconds']['ftlab'], ph['C']['seconds']['ftlab_dev']
+
+def colab_estimate(name:str) -> str:
+    "A Colab T4 estimate in the ci profile: the first cell's set-up plus the notebook's ci run on one CPU thread here (a T4 does the tensor work faster)."
+    meta = json.loads((NBS/f'{name}.ipynb').read_text()).get('metadata', {}).get('ftlab')
+    if not meta or meta['profile'] != 'ci': return '-'
+    setup, llama = colab_setup()
+    return f"≈ {max(1, round((setup + (llama if name == '18_gguf' else 0) + meta['seconds']) / 60))} min"
 
 def minutes(name:str) -> str:
     meta = json.loads((NBS/f'{name}.ipynb').read_text()).get('metadata', {}).get('ftlab')
@@ -92,13 +114,18 @@ def minutes(name:str) -> str:
     return f"{s} s ({meta['profile']})" if s < 120 else f"{round(s / 60)} min ({meta['profile']})"
 
 def render() -> str:
-    rows = lambda d: '\n'.join(f'| [{n}](nbs/{n}.ipynb) | {what} | {pre} | {where} | {minutes(n)} |' for n, (what, pre, where) in d.items())
-    head = '| notebook | you will | first | runs on | last run |\n|---|---|---|---|---|'
+    ci, gpu = PROFILES['ci'], PROFILES['gpu']
+    rows = lambda d: '\n'.join(f'| [{n}](nbs/{n}.ipynb) | {what} | {pre} | {where} | {minutes(n)} | {colab_estimate(n)} |' for n, (what, pre, where) in d.items())
+    head = '| notebook | you will | first | runs on | last run | Colab T4, ci (estimate) |\n|---|---|---|---|---|---|'
     return (f"{MARK}\n\n"
             "**Students** take the first track in order; each notebook ends in exercises. The second track, **inside the kit**, "
             "is for those who want to see (or change) the machinery every method uses. \"Last run\" is how long the notebook took when "
             "its stored outputs were made (`tools/run_notebooks.py`: the profile in brackets, one CPU thread); the `cpu` profile trains "
-            "longer, and no Colab timing has been measured yet.\n\n"
+            f"longer. \"Colab T4, ci\" is an estimate, not a Colab measurement: the set-up the notebook's first cell does, measured on a fresh "
+            f"2-core machine ({colab_setup()[0]:.0f} s for ftlab and the model package; {colab_setup()[1]:.0f} s more in 18_gguf, which builds llama.cpp; "
+            "`bench/install.py`), plus the last run's time, which should bound the lesson cells from above in the `ci` profile (`FTLAB_PROFILE=ci`, which "
+            "08_teaching advises for a class), since a T4 does the model's tensor work faster than one CPU thread. Without it Colab picks the `gpu` "
+            f"profile, which trains {gpu.steps} steps of {gpu.batch_size} examples instead of {ci.steps} of {ci.batch_size}: far longer, and not yet measured on a T4.\n\n"
             f"### Track 1: the methods\n\n{head}\n{rows(STUDENT)}\n\n### Track 2: inside the kit\n\n{head}\n{rows(INSIDE)}\n\n"
             f"### For teachers\n\n{head}\n{rows(TEACHERS)}")
 

@@ -6,18 +6,28 @@ nbs/ja/NAME.yml (the Japanese of each markdown cell). The English notebooks stay
     python tools/i18n.py build               # write nbs_ja/NAME.ipynb for every notebook that has a catalogue
     python tools/i18n.py check [--all]       # CI: exit 1 on a missing or stale cell of a catalogued notebook, a glossary term's
                                              # avoided form, or nbs_ja/ out of date; --all: also on a notebook without a catalogue
+    python tools/i18n.py skeleton exercises  # add the exercises' new messages to ftlab/exercises_ja.json (Japanese empty), drop gone ones
 
 A catalogue maps each markdown cell id to `en` (the first 12 hex digits of the SHA-1 of the English it translates) and `ja`.
 While a cell is untranslated, `skeleton` puts the English in `en_text` and `ja` is empty. nbs/ja/glossary.yml fixes the
 Japanese of each term (用語集); `check` fails when a translation uses a form the glossary lists under `avoid`.
+
+The exercises' feedback (ftlab/exercises.py: forms, hints, praise) is translated in ftlab/exercises_ja.json, which ships with
+the package: each message as it stands in the code, `{}` where a value goes, mapped to its Japanese (`{0}`, `{1}`... for the
+values). `check` fails when a message the code can show has no Japanese, or an entry's message is gone from the code.
 """
-import copy, hashlib, json, sys
+import ast, copy, hashlib, json, re, string, sys
 from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS, CAT, OUT = ROOT/'nbs', ROOT/'nbs'/'ja', ROOT/'nbs_ja'
 LANG_CELL = "#| hide\nimport os; os.environ['FTLAB_LANG'] = 'ja'   # plot labels and doctor fixes in Japanese (ftlab.core.lang)"
+JA_MODEL_MD = ('**Colab で日本語の書けるモデルを使う（任意）**：既定のモデル SmolLM2-135M はほぼ英語だけで学習したモデルで、日本語はうまく書けません。'
+               'オンラインの Colab なら、次のセルで `USE_JA_MODEL = True` にすると、このノートブックの `load_model()` が `ftlab.models.JA_MODEL`（Qwen3-0.6B）を読みます。'
+               'そのときの数字は保存された出力（SmolLM2 での実行）とは変わり、学習にも時間がかかります。SmolLM2 に合わせた確認（パラメタ数など）は合わなくなるものがあります。')
+JA_MODEL_CELL = ("USE_JA_MODEL = False   # True: load_model() loads ftlab.models.JA_MODEL, a model that writes Japanese (online; Colab)\n"
+                 "if USE_JA_MODEL:\n    import os\n    from ftlab.models import JA_MODEL\n    os.environ['FTLAB_MODEL'] = JA_MODEL")
 
 def generated(cid:str) -> str|None:
     "The Japanese of a cell that a tool writes (the course path, the supported-models table), rendered by that tool; None for a prose cell."
@@ -26,6 +36,69 @@ def generated(cid:str) -> str|None:
     import course, families
     if cid == 'c0a75e01': return course.render_ja()
     return families.render('### 対応モデル' if cid != 'f4m1inde' else '## 対応モデル', 'ja')
+
+EXERCISES, EX_CAT = ROOT/'ftlab'/'exercises.py', ROOT/'ftlab'/'exercises_ja.json'
+
+def _esc(s:str) -> str: return s.replace('{', '{{').replace('}', '}}')
+
+def templates(node) -> list[str]:
+    "The message templates an expression can make: its literal text with {} where a value goes; a value chosen between literals adds those."
+    if isinstance(node, ast.Constant) and isinstance(node.value, str): return [_esc(node.value)]
+    if isinstance(node, ast.IfExp): return templates(node.body) + templates(node.orelse)
+    if not isinstance(node, ast.JoinedStr): return []   # a value made at run time (str(e)): shown as it is
+    out, parts = '', []
+    for v in node.values:
+        if isinstance(v, ast.Constant): out += _esc(v.value)
+        else: out += '{}'; parts += templates(v.value) if isinstance(v.value, ast.IfExp) else []
+    return [out] + parts
+
+def wording(t:str) -> bool:
+    "Whether a template holds words to translate (not '', '{}' or a quoted key such as \"'rms_{}'\")."
+    text = ''.join(lit for lit, *_ in string.Formatter().parse(t))
+    return bool(re.search(r'[A-Za-z]{2,}', text)) and not re.fullmatch(r"'\w*'", t.replace('{}', ''))
+
+def exercise_messages() -> dict:
+    "Every message ftlab/exercises.py can show a student (the forms, `Wrong`'s feedback, `near`'s hints, the praise) -> its line."
+    out = {}
+    def add(node):
+        for t in templates(node):
+            if wording(t): out.setdefault(t, node.lineno)
+    for n in ast.walk(ast.parse(EXERCISES.read_text(encoding='utf-8'))):
+        if isinstance(n, ast.FunctionDef):
+            for d in n.decorator_list:
+                if isinstance(d, ast.Call) and getattr(d.func, 'id', '') == 'exercise':
+                    add(d.args[2]); [add(r.value) for r in ast.walk(n) if isinstance(r, ast.Return) and r.value]
+            for a, d in zip(n.args.args[::-1], n.args.defaults[::-1]):
+                if a.arg in ('what', 'hint'): add(d)
+        elif isinstance(n, ast.Call) and (f := getattr(n.func, 'id', '')) in ('Wrong', 'near', '_num'):
+            pos = {'Wrong': (0,), 'near': (3, 4), '_num': (1,)}[f]
+            for i in pos:
+                if i < len(n.args): add(n.args[i])
+            for k in n.keywords:
+                if k.arg in ('what', 'hint'): add(k.value)
+    return out
+
+def load_ex_cat() -> dict: return json.loads(EX_CAT.read_text(encoding='utf-8')) if EX_CAT.exists() else {}
+
+def ex_problems() -> list[str]:
+    "What is wrong with ftlab/exercises_ja.json against the code: a message without Japanese, a gone message, a value slot lost."
+    msgs, cat, out = exercise_messages(), load_ex_cat(), []
+    for t, line in msgs.items():
+        ja = cat.get(t) or ''
+        if not ja.strip(): out.append(f'ftlab/exercises.py:{line}: no Japanese for {t!r}'); continue
+        n = sum(1 for _, f, *_ in string.Formatter().parse(t) if f is not None)
+        used = sorted({int(f or 0) for _, f, *_ in string.Formatter().parse(ja) if f is not None})
+        if used != list(range(n)): out.append(f'ftlab/exercises_ja.json: {t!r} has {n} values, its Japanese uses {used} (write {{0}}..{{{n - 1}}})')
+    out += [f'ftlab/exercises_ja.json: {t!r} is no longer in ftlab/exercises.py' for t in cat if t not in msgs]
+    out += [f'ftlab/exercises_ja.json: {t!r}: "{a}" (the glossary says {g["ja"]} for {g["en"]})'
+            for t, ja in cat.items() for g in glossary() for a in g.get('avoid') or [] if a in ja]
+    return out
+
+def skeleton_exercises():
+    msgs, cat = exercise_messages(), load_ex_cat()
+    new = {t: cat.get(t, '') for t in sorted(msgs, key=msgs.get)}
+    EX_CAT.write_text(json.dumps(new, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+    print(f'wrote ftlab/exercises_ja.json: {sum(1 for v in new.values() if not v)} messages to translate, {len(set(cat) - set(new))} gone')
 
 def h(text:str) -> str: return hashlib.sha1(text.encode()).hexdigest()[:12]
 def notebooks() -> list[str]: return sorted(p.stem for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
@@ -80,6 +153,11 @@ def build_nb(name:str) -> str:
         if c['cell_type'] == 'markdown' and (g := generated(c['id'])) is not None: c['source'] = g.splitlines(keepends=True)
         elif c['cell_type'] == 'markdown' and (e := cat.get(c['id'])) and (e.get('ja') or '').strip():
             c['source'] = e['ja'].rstrip('\n').splitlines(keepends=True)
+    colab = next((i for i, c in enumerate(ja['cells']) if ''.join(c['source']).startswith('# Colab: install ftlab')), None)
+    if colab is not None and any('load_model()' in ''.join(c['source']) for c in ja['cells'] if c['cell_type'] == 'code'):   # the option of a model that writes Japanese
+        ja['cells'][colab + 1:colab + 1] = [{'cell_type': 'markdown', 'id': 'ja000001', 'metadata': {}, 'source': JA_MODEL_MD.splitlines(keepends=True)},
+                                            {'cell_type': 'code', 'execution_count': None, 'id': 'ja000002', 'metadata': {}, 'outputs': [],
+                                             'source': JA_MODEL_CELL.splitlines(keepends=True)}]
     first_code = next(i for i, c in enumerate(ja['cells']) if c['cell_type'] == 'code')
     ja['cells'].insert(first_code, {'cell_type': 'code', 'execution_count': None, 'id': 'ja000000', 'metadata': {}, 'outputs': [],
                                     'source': LANG_CELL.splitlines(keepends=True)})
@@ -93,11 +171,13 @@ def cmd_status(_):
         n = len(s['translated']) + len(s['missing']) + len(s['stale'])
         tag = '' if s['catalogued'] else '  (no catalogue)'
         print(f"{name:22s} {len(s['translated']):3d}/{n:<3d} translated, {len(s['missing'])} missing, {len(s['stale'])} stale{tag}")
+    print(f"{'exercises':22s} {len(exercise_messages()):3d} messages, {len(ex_problems())} problems (ftlab/exercises_ja.json)")
     return 0
 
 def cmd_skeleton(names):
     CAT.mkdir(exist_ok=True)
     for name in names:
+        if name == 'exercises': skeleton_exercises(); continue
         nb, cat = load_nb(name), load_cat(name) or {}
         out = {}
         for c in md_cells(nb):
@@ -150,6 +230,7 @@ def cmd_check(args):
     if (r := readme_ja()) is not None and r != README_JA.read_text(encoding='utf-8'): problems.append('README.ja.md lists other notebooks: python tools/i18n.py build')
     built = {p.stem for p in OUT.glob('*.ipynb')} - {n for n in notebooks() if load_cat(n) is not None}
     problems += [f'nbs_ja/{n}.ipynb has no catalogue (nbs/ja/{n}.yml)' for n in sorted(built)]
+    problems += ex_problems()
     if '--all' in args: problems += [f'{n}: no translation (python tools/i18n.py skeleton {n})' for n in untranslated]
     for p in problems: print(p)
     if untranslated and '--all' not in args: print(f"not yet translated ({len(untranslated)}): {' '.join(untranslated)}")

@@ -158,7 +158,7 @@ def reference_answers(model, tok, prompts:list[str], max_new_tokens:int=16) -> l
 # %% ../../nbs/13_prompt_prefix.ipynb #77f48b0b
 def _tokenizer_of(model):
     from ftlab.models import load_tokenizer
-    return load_tokenizer(getattr(model, 'name_or_path', '') or None)   # '' (tiny_model): the default tokenizer, which it shares
+    return load_tokenizer(getattr(model, 'name_or_path', '') or 'tiny')   # '' (tiny_model): the default tokenizer, which it shares
 
 def _init_ids(model, init_text:str|None, n:int) -> list[int]:
     if init_text: return text_ids(_tokenizer_of(model), init_text, n)

@@ -100,7 +100,7 @@ def apply_reft(model:nn.Module, cfg:ReftConfig) -> nn.Module:
     if bad := [i for i in idx if not -len(layers) <= i < len(layers)]: raise ValueError(f'layer(s) {bad} out of range: the model has {len(layers)} decoder layers')
     if cfg.last < 1: raise ValueError(f'last must be at least 1, got {cfg.last}')
     dec = model.get_decoder()
-    dec.reft_marker = list(cfg.marker or generation_marker(load_tokenizer(getattr(model, 'name_or_path', None) or None)))
+    dec.reft_marker = list(cfg.marker or generation_marker(load_tokenizer(getattr(model, 'name_or_path', None) or 'tiny')))
     dec.reft_last = cfg.last
     dev, d = next(model.parameters()).device, model.config.hidden_size
     for i in idx:
