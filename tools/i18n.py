@@ -153,7 +153,7 @@ def build_nb(name:str) -> str:
         if c['cell_type'] == 'markdown' and (g := generated(c['id'])) is not None: c['source'] = g.splitlines(keepends=True)
         elif c['cell_type'] == 'markdown' and (e := cat.get(c['id'])) and (e.get('ja') or '').strip():
             c['source'] = e['ja'].rstrip('\n').splitlines(keepends=True)
-    colab = next((i for i, c in enumerate(ja['cells']) if ''.join(c['source']).startswith('# Colab: install ftlab')), None)
+    colab = next((i for i, c in enumerate(ja['cells']) if 'colab-badge.svg' in ''.join(c['source'])), None)   # after the title and the Colab badge
     if colab is not None and any('load_model()' in ''.join(c['source']) for c in ja['cells'] if c['cell_type'] == 'code'):   # the option of a model that writes Japanese
         ja['cells'][colab + 1:colab + 1] = [{'cell_type': 'markdown', 'id': 'ja000001', 'metadata': {}, 'source': JA_MODEL_MD.splitlines(keepends=True)},
                                             {'cell_type': 'code', 'execution_count': None, 'id': 'ja000002', 'metadata': {}, 'outputs': [],
