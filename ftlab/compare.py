@@ -35,6 +35,7 @@ class CompareConfig:
     max_new_tokens:int|None = None   # tokens generated per held-out answer (None: the profile's)
     seed:int = 0                     # the same seed for every method
     check_export:bool = True         # merge each mergeable result and check that ftlab's GGUF writer accepts it
+    curve_every:int|None = None      # the held-out loss every N steps while training: a learning curve per method (None: none)
 
     def train_kw(self) -> dict:
         "The `TrainConfig` fields this budget fixes for every method (the rest, the learning rate above all, come from the profile)."
@@ -77,12 +78,14 @@ def run_method(name:str, cc:CompareConfig, load=None, tok=None, base_answers:lis
         meth = get_method(name)
         row.update(summary=meth.summary, mergeable=meth.mergeable)
         j = run_job(name, cc.task, model=cc.model, profile=cc.profile, train_kw=cc.train_kw(), n_train=cc.n_train, n_eval=cc.n_eval, out=False,
-                    before=False, base_answers=base_answers, max_new_tokens=cc.max_new_tokens, loss=True, load=load, tok=tok, progress=False)
+                    before=False, base_answers=base_answers, max_new_tokens=cc.max_new_tokens, loss=True, load=load, tok=tok, progress=False,
+                    curve_every=cc.curve_every)
         m, cfg = j.res.metrics, j.cfg
         row.update(steps=cfg.steps, batch_size=cfg.batch_size, lr=cfg.lr, trainable=m['trainable'], total=m['total'], trainable_pct=m['trainable_pct'],
                    train_mem_mb=m['peak_mem_rise_mb'], peak_mem_mb=m['peak_mem_mb'], mem_kind=m['mem_kind'], train_time_s=m['train_time_s'],
                    tokens_per_s=m['tokens_per_s'], first_loss=m['first_loss'], last_loss=m['last_loss'])
         row.update({k: v for k, v in j.after.items() if k != 'metric'})
+        if 'heldout_steps' in m: row.update(curve_steps=m['heldout_steps'], curve_losses=m['heldout_losses'])
         if cc.check_export: row.update(export_check(j.res.model, j.tok, name))
     except Exception as e: row['error'] = f'{type(e).__name__}: {str(e).strip().splitlines()[0][:300] if str(e).strip() else ""}'
     finally:
@@ -147,7 +150,7 @@ def compare_table(rows:list[dict]) -> str:
 def budget(cc:CompareConfig) -> dict:
     "The budget of a comparison as saved beside its rows (with the profile's values filled in)."
     prof = get_profile(cc.profile)
-    return asdict(cc) | {'profile': prof.name, 'steps': cc.steps or prof.steps, 'batch_size': cc.batch_size or prof.batch_size,
+    return {k: v for k, v in asdict(cc).items() if k != 'curve_every'} | {'profile': prof.name, 'steps': cc.steps or prof.steps, 'batch_size': cc.batch_size or prof.batch_size,
                          'n_train': cc.n_train or prof.n_train, 'n_eval': cc.n_eval or prof.n_eval, 'max_len': prof.max_len,
                          'max_new_tokens': cc.max_new_tokens or prof.max_new_tokens}
 

@@ -37,11 +37,12 @@ class Profile:
     bias_lr:float=1e-2  # learning rate for biases and norm scales (BitFit, LayerNorm tuning)
     seed:int=0          # default seed
     grad_accum:int=1    # micro-batches per optimizer step; 0: as few as the GPU's memory holds, from the memory estimate (07_speed)
+    probe_steps:int=3   # steps of a measuring run (memory, tokens/s: ftlab.jobs.measure), past warm-up and compilation
 
 PROFILES = {
     'ci':  Profile('ci',  steps=14,  batch_size=4,  max_len=160, n_train=240,  n_eval=16,   max_new_tokens=48,  gen_batch_size=16),
     'cpu': Profile('cpu', steps=60,  batch_size=8,  max_len=256, n_train=None, n_eval=60,   max_new_tokens=80,  gen_batch_size=32, lora_lr=1e-3),   # LoRA: 1.2 passes over the style set, about 3 min on 2 cores
-    'gpu': Profile('gpu', steps=400, batch_size=16, max_len=512, n_train=None, n_eval=None, max_new_tokens=128, gen_batch_size=64, lora_lr=5e-4, full_lr=2e-5, grad_accum=0),
+    'gpu': Profile('gpu', steps=400, batch_size=16, max_len=512, n_train=None, n_eval=None, max_new_tokens=128, gen_batch_size=64, lora_lr=5e-4, full_lr=2e-5, grad_accum=0, probe_steps=30),
 }
 
 # %% ../nbs/00_core.ipynb #5b80f096

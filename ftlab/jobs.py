@@ -10,12 +10,12 @@ from pathlib import Path
 from .core import Profile, get_profile, runs_dir, safe_name, set_threads, seed_everything
 from .data import DataError, UsageError, load_records, load_data, task_paths
 from .models import load_model, load_tokenizer, DEFAULT_MODEL
-from .train import TrainConfig, RunResult, train, write_json, check_run_dir
+from .train import TrainConfig, RunResult, train, write_json, check_run_dir, trim_memory
 from .methods import get_method
 from .eval import evaluate_task, table, plot_before_after, marker_rate
 
 # %% auto #0
-__all__ = ['Job', 'run_job', 'task_table', 'finetune', 'run_answers']
+__all__ = ['Job', 'run_job', 'task_table', 'measure', 'finetune', 'run_answers']
 
 # %% ../nbs/05_jobs.ipynb #d39f8229
 @dataclass
@@ -40,6 +40,7 @@ def run_job(method:str='lora', task:str|None='style', data=None, eval_data=None,
             on_too_long:str='error', allow_pickle:bool=False, trust_remote_code:bool=False,
             load=None,                  # () -> (model, tok) giving a fresh model (None: ftlab.models.load_model(model))
             tok=None,                   # the tokenizer, when the caller has it already (None: load_tokenizer(model))
+            curve_every:int|None=None,  # the held-out loss every N steps while training: a learning curve in res.metrics (needs evaluate)
             progress:bool=True, log=None) -> Job:
     "The one job runner: check everything, load the data and a fresh model, score it, train it (`ftlab.train`), score it again."
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
@@ -63,6 +64,7 @@ def run_job(method:str='lora', task:str|None='style', data=None, eval_data=None,
     score = lambda m, base: evaluate_task(m, tok, metric, held, prof, base, max_new_tokens, loss)
     b = score(m, None) if (held and before) else None
     res = train(m, ds, method, mcfg, cfg, tok=tok, out_dir=out, overwrite=overwrite, resume=resume, progress=progress,
+                eval_records=held if curve_every else None, eval_every=curve_every or 5,
                 extra={'model': model, 'data': str(train_p), 'eval_data': str(held_p) if held_p else None, 'task': task})
     return Job(res, cfg, tok, held, b, score(res.model, b['answers'] if b else base_answers) if held else None)
 
@@ -75,6 +77,18 @@ def task_table(method:str, tasks=('style', 'style_ja'), steps:int|None=None, n_e
         b, a = j.before, j.after
         rows.append({'task': task, 'loss before': b['heldout_loss'], 'loss after': a['heldout_loss'], 'style before': b['style_rate'], 'style after': a['style_rate'],
                      'ござる before': marker_rate(b['answers']), 'ござる after': marker_rate(a['answers']), 'an answer after': a['answers'][0]})
+    return rows
+
+# %% ../nbs/05_jobs.ipynb #64e97c25
+def measure(methods, task:str='style', profile=None, steps:int|None=None, **kw) -> list[dict]:
+    "One row per method, each trained fresh on `task` for `steps` (None: the profile's probe_steps) by `run_job`, nothing written or scored: peak memory, tokens/s, losses."
+    prof = profile if isinstance(profile, Profile) else get_profile(profile)
+    rows = []
+    for m in methods:
+        r = run_job(m, task, profile=prof, train_kw={'steps': steps or prof.probe_steps}, evaluate=False, out=False, progress=False, log=None, **kw).res
+        rows.append({'method': m, 'device': r.metrics['device'], 'peak MiB': r.metrics['peak_mem_mb'], 'tokens/s': r.metrics['tokens_per_s'],
+                     'first loss': r.losses[0], 'last loss': r.losses[-1], 'best late loss': min(r.losses[-5:]), 'trainable': r.metrics['trainable']})
+        del r; trim_memory()
     return rows
 
 # %% ../nbs/05_jobs.ipynb #44148dee

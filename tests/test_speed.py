@@ -41,10 +41,37 @@ def test_gpu_bench_tiny(tmp_path):
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
     res = json.loads(out.read_text())
-    assert [x['variant'] for x in res['rows']] == ['peft', 'ftlab', 'ftlab-cudagraphs'] and all(x['tokens_per_s'] > 0 for x in res['rows'])
+    assert [x['variant'] for x in res['rows']] == ['peft', 'peft-bf16', 'ftlab', 'ftlab-cudagraphs'] and all(x['tokens_per_s'] > 0 for x in res['rows'])
+    assert any('liger' in k for k in res['skipped'])   # Liger needs a GPU with Triton: listed as skipped, not silently left out
     c = res['loss_checks'][0]
     assert len(c['baseline']) == 4 and c['sound'], c
     assert '| tiny-b | lora | ftlab |' in r.stdout
+
+def test_gpu_bench_user_path(tmp_path):
+    "bench/gpu_train.py --user-path: `ftlab train` (with and without packing) beside plain PEFT at two seeds, real tokens, in one JSON."
+    out = tmp_path/'up.json'
+    r = subprocess.run([sys.executable, str(ROOT/'bench'/'gpu_train.py'), '--tiny', '--user-path', '--user-steps', '2', '--out', str(out)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    up = json.loads(out.read_text())['user_path']
+    runs = ['plain PEFT bf16', 'plain PEFT bf16, seed 1', 'ftlab train', 'ftlab train + packing']
+    assert all('error' not in up[k] and up[k]['tokens'] > 0 and len(up[k]['losses']) == 2 for k in runs), up
+    assert max(up[k]['x_plain'] for k in runs[:2]) == 1.0 and up['ftlab train']['x_plain'] > 0 and up['seed_noise'] >= 0
+    assert '| ftlab train + packing |' in r.stdout
+
+def test_gpu_check_dry_run(tmp_path, monkeypatch, capsys):
+    "tools/gpu_check.py --dry-run lists every notebook with a cuda cell and fails when a concept notebook has none."
+    import importlib.util, shutil
+    spec = importlib.util.spec_from_file_location('gpu_check', ROOT/'tools'/'gpu_check.py')
+    gc = importlib.util.module_from_spec(spec); spec.loader.exec_module(gc)
+    assert gc.main(['--dry-run']) == 0
+    rows = gc.plan()
+    assert {f'{n}_' for n in range(10, 21)} <= {r['notebook'][:3] for r in rows} and all(r['cuda_cells'] for r in rows)
+    nb = json.loads((ROOT/'nbs'/'11_lora.ipynb').read_text())
+    nb['cells'] = [c for c in nb['cells'] if not ''.join(c['source']).startswith('#| cuda')]
+    (tmp_path/'11_lora.ipynb').write_text(json.dumps(nb))
+    monkeypatch.setattr(gc, 'NBS', tmp_path)
+    assert gc.main(['--dry-run']) == 1 and 'without a cuda cell: 11_lora' in capsys.readouterr().out
 
 def test_recipe_leaves_prompt_learning_alone(tiny):
     "Virtual-token methods need peft's own forward: the recipe keeps only what cannot change their numbers."

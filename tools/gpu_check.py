@@ -1,0 +1,88 @@
+#!/usr/bin/env python
+"""One GPU check of the kit: every concept notebook with its `#| cuda` cells, then the GPU bench, on one GPU in about 10 minutes.
+
+    python tools/gpu_check.py                  # on a CUDA machine: writes bench/results/gpu_notebooks.json
+    python tools/gpu_check.py --dry-run        # anywhere: the plan; fails if a concept notebook (10-20) has no cuda cell
+    python tools/gpu_check.py --only 11_lora   # a subset of the notebooks (--no-bench: skip the bench)
+
+Each notebook runs whole under `nbdev_test --flags cuda`: its ordinary cells in the `ci` profile (as CI runs them, but on the
+GPU), its cuda cells in the `gpu` profile for the profile's `probe_steps` (`ftlab.jobs.measure`). `--jobs` notebooks share the
+GPU at a time. Then `bench/gpu_train.py` (the fair plain-PEFT baselines against ftlab's recipe, and `--user-path`: `ftlab train`
+against plain PEFT on the style task), each within its share of `--bench-s`. The JSON holds, per notebook, pass or fail, seconds
+and the tail of a failure, with the commit, date, GPU and versions.
+"""
+import argparse, json, os, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS, OUT = ROOT/'nbs', ROOT/'bench'/'results'/'gpu_notebooks.json'
+CONCEPT = [f'{n}_' for n in range(10, 21)]   # the concept notebooks, 10-20: each must have a cuda cell
+
+def cuda_cells(path:Path) -> int:
+    "How many code cells of the notebook carry the `#| cuda` flag."
+    nb = json.loads(path.read_text(encoding='utf-8'))
+    return sum(1 for c in nb['cells'] if c['cell_type'] == 'code' and any(l.strip().replace('#|', '#| ').split()[:2] == ['#|', 'cuda'] for l in c['source'][:3]))
+
+def plan(only=None) -> list[dict]:
+    "The notebooks to run: every one with a cuda cell, each concept notebook included (with 0 when it lacks one)."
+    rows = []
+    for p in sorted(NBS.glob('*.ipynb')):
+        n, concept = cuda_cells(p), p.stem.startswith(tuple(CONCEPT))
+        if (n or concept) and (not only or p.stem in only): rows.append({'notebook': p.stem, 'cuda_cells': n, 'concept': concept})
+    return rows
+
+def nb_cmd(name:str) -> list[str]:
+    return ['nbdev_test', '--path', str(NBS/f'{name}.ipynb'), '--flags', 'cuda', '--n_workers', '1', '--do_print']
+
+def bench_cmds(seconds:float) -> list[list[str]]:
+    py, b = sys.executable, str(ROOT/'bench'/'gpu_train.py')
+    return [[py, b, '--budget-s', str(round(seconds * 0.6)), '--out', str(ROOT/'bench'/'results'/'gpu_train'/f"check-{time.strftime('%Y%m%d-%H%M')}.json")],
+            [py, b, '--user-path', '--out', str(ROOT/'bench'/'results'/'gpu_train'/f"user-path-{time.strftime('%Y%m%d-%H%M')}.json")]]
+
+def run(cmd:list[str], timeout:float, env:dict) -> dict:
+    t0 = time.time()
+    try:
+        r = subprocess.run(cmd, cwd=ROOT/'nbs', env=env, capture_output=True, text=True, timeout=timeout)
+        ok, tail = r.returncode == 0, (r.stdout + r.stderr)[-3000:]
+    except subprocess.TimeoutExpired as e: ok, tail = False, f'timed out after {timeout:.0f} s: ' + str(e.stdout or '')[-2000:]
+    return {'ok': ok, 'seconds': round(time.time() - t0, 1), 'tail': '' if ok else tail}
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--dry-run', action='store_true', help='print the plan and check every concept notebook has a cuda cell; run nothing')
+    ap.add_argument('--only', nargs='*', help='notebook names')
+    ap.add_argument('--jobs', type=int, default=3, help='notebooks at a time on the GPU')
+    ap.add_argument('--timeout', type=float, default=420, help='seconds a notebook may take')
+    ap.add_argument('--bench-s', type=float, default=150, help='seconds for bench/gpu_train.py (0: skip it)')
+    ap.add_argument('--no-bench', action='store_true')
+    ap.add_argument('--out', default=str(OUT))
+    a = ap.parse_args(argv)
+    rows = plan(a.only)
+    missing = [r['notebook'] for r in rows if r['concept'] and not r['cuda_cells']]
+    for r in rows: print(f"{r['notebook']:22s} {r['cuda_cells']} cuda cell(s)   {' '.join(nb_cmd(r['notebook']))}")
+    benches = [] if (a.no_bench or not a.bench_s) else bench_cmds(a.bench_s)
+    for c in benches: print('bench:', ' '.join(c))
+    if missing: print(f"concept notebooks without a cuda cell: {', '.join(missing)}. Fix: add a `#| cuda` cell that runs the notebook's experiment in the gpu profile"); return 1
+    if a.dry_run: print(f'dry run: {len(rows)} notebooks, {sum(r["cuda_cells"] for r in rows)} cuda cells, {len(benches)} bench commands'); return 0
+    import torch
+    if not torch.cuda.is_available(): print('no CUDA device here: run this on a GPU machine (or --dry-run)'); return 2
+    sys.path.insert(0, str(ROOT/'bench'))
+    from _common import provenance
+    env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
+    t0 = time.time()
+    with ThreadPoolExecutor(a.jobs) as ex:
+        done = list(ex.map(lambda r: {**r, **run(nb_cmd(r['notebook']), a.timeout, env)}, rows))
+    bench = [{'cmd': ' '.join(c[1:]), **run(c, a.bench_s, env)} for c in benches]
+    res = {**provenance(), 'gpu': torch.cuda.get_device_name(0), 'gpus': torch.cuda.device_count(), 'notebooks': done, 'bench': bench,
+           'seconds': round(time.time() - t0, 1), 'all_passed': all(r['ok'] for r in done)}
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
+    print('\n| notebook | cuda cells | result | seconds |\n|---|---|---|---|')
+    for r in done: print(f"| {r['notebook']} | {r['cuda_cells']} | {'pass' if r['ok'] else 'FAIL'} | {r['seconds']} |")
+    for b in bench: print(f"| bench {b['cmd'][:60]} | - | {'pass' if b['ok'] else 'FAIL'} | {b['seconds']} |")
+    for r in done + bench:
+        if not r['ok']: print(f"\n--- {r.get('notebook') or r['cmd']}\n{r['tail']}")
+    print(f"wrote {a.out}: {sum(r['ok'] for r in done)} of {len(done)} notebooks passed in {res['seconds']:.0f} s")
+    return 0 if res['all_passed'] and all(b['ok'] for b in bench) else 1
+
+if __name__ == '__main__': sys.exit(main())
