@@ -16,7 +16,8 @@ Variants:
                  (foreach), no KV cache. 'peft' wraps the model with peft LoRA r16 on every linear layer.
   peft-bf16 / plain-bf16   the base loaded in bf16, as people run plain PEFT on a GPU (peft keeps the adapters in fp32;
                  full fine-tuning trains bf16 weights), SDPA, the model's own loss, fused AdamW.
-  peft-bf16-liger  the same with Liger Kernel's fused linear cross-entropy (and its RMSNorm, RoPE and SwiGLU kernels),
+  peft-bf16-liger  the same with Liger Kernel's fused linear cross-entropy, patched into this model instance only (its
+                 RoPE, RMSNorm and SwiGLU patches would replace transformers' functions and classes for every later row),
                  where `liger-kernel` imports (a GPU with Triton); otherwise the row is listed as skipped.
   ftlab          the same method with ftlab.speed.GpuRecipe: fused chunked linear cross-entropy, regional
                  torch.compile, bf16 frozen weights, fused AdamW.
@@ -84,7 +85,7 @@ def build(shape, method, variant, dev, recipe, workdir, seed=0):
         if 'bf16' in variant: model.to(torch.bfloat16)
         if 'liger' in variant:
             from liger_kernel.transformers import apply_liger_kernel_to_llama
-            apply_liger_kernel_to_llama(model=model)
+            apply_liger_kernel_to_llama(rope=False, rms_norm=False, swiglu=False, fused_linear_cross_entropy=True, model=model)   # this instance only
     if method in ('lora', 'qlora'):
         model = peft.get_peft_model(model, peft.LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, target_modules=TARGETS, task_type='CAUSAL_LM'))
     model.train()

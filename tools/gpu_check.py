@@ -57,6 +57,7 @@ def main(argv=None) -> int:
     ap.add_argument('--bench-s', type=float, default=150, help='seconds for bench/gpu_train.py (0: skip it)')
     ap.add_argument('--no-bench', action='store_true')
     ap.add_argument('--out', default=str(OUT))
+    ap.add_argument('--wheels', default=str(ROOT/'.devdata'/'wheels'), help="wheels to pip install --no-deps first where the GPU machine is offline (liger-kernel: pip download liger-kernel==0.8.5 --no-deps -d .devdata/wheels here, then carry .devdata)")
     a = ap.parse_args(argv)
     rows = plan(a.only)
     missing = [r['notebook'] for r in rows if r['concept'] and not r['cuda_cells']]
@@ -67,6 +68,8 @@ def main(argv=None) -> int:
     if a.dry_run: print(f'dry run: {len(rows)} notebooks, {sum(r["cuda_cells"] for r in rows)} cuda cells, {len(benches)} bench commands'); return 0
     import torch
     if not torch.cuda.is_available(): print('no CUDA device here: run this on a GPU machine (or --dry-run)'); return 2
+    wheels = sorted(Path(a.wheels).glob('*.whl'))
+    if wheels: subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '--no-deps', *map(str, wheels)], check=False)
     sys.path.insert(0, str(ROOT/'bench'))
     from _common import provenance
     env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
