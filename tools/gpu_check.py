@@ -6,7 +6,7 @@
     python tools/gpu_check.py --only 11_lora   # a subset of the notebooks (--no-bench: skip the bench)
 
 Each notebook runs whole under `nbdev_test --flags cuda`: its ordinary cells in the `ci` profile (as CI runs them, but on the
-GPU), its cuda cells in the `gpu` profile for the profile's `probe_steps` (`ftlab.jobs.measure`). `--jobs` notebooks share the
+GPU), its cuda cells in the `gpu` profile for the profile's `probe_steps` (`ftlab.jobs.measure`). `--jobs` notebooks (4) share the
 GPU at a time. Then `bench/gpu_train.py` (the fair plain-PEFT baselines against ftlab's recipe, and `--user-path`: `ftlab train`
 against plain PEFT on the style task), each within its share of `--bench-s`. The JSON holds, per notebook, pass or fail, seconds
 and the tail of a failure, with the commit, date, GPU and versions.
@@ -52,7 +52,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--dry-run', action='store_true', help='print the plan and check every concept notebook has a cuda cell; run nothing')
     ap.add_argument('--only', nargs='*', help='notebook names')
-    ap.add_argument('--jobs', type=int, default=3, help='notebooks at a time on the GPU')
+    ap.add_argument('--jobs', type=int, default=4, help='notebooks at a time on the GPU')
     ap.add_argument('--timeout', type=float, default=420, help='seconds a notebook may take')
     ap.add_argument('--bench-s', type=float, default=150, help='seconds for bench/gpu_train.py (0: skip it)')
     ap.add_argument('--no-bench', action='store_true')
