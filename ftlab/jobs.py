@@ -80,12 +80,12 @@ def task_table(method:str, tasks=('style', 'style_ja'), steps:int|None=None, n_e
     return rows
 
 # %% ../nbs/05_jobs.ipynb #64e97c25
-def measure(methods, task:str='style', profile=None, steps:int|None=None, **kw) -> list[dict]:
+def measure(methods, task:str='style', profile=None, steps:int|None=None, train_kw:dict|None=None, **kw) -> list[dict]:
     "One row per method, each trained fresh on `task` for `steps` (None: the profile's probe_steps) by `run_job`, nothing written or scored: peak memory, tokens/s, losses."
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     rows = []
     for m in methods:
-        r = run_job(m, task, profile=prof, train_kw={'steps': steps or prof.probe_steps}, evaluate=False, out=False, progress=False, log=None, **kw).res
+        r = run_job(m, task, profile=prof, train_kw={'steps': steps or prof.probe_steps, **(train_kw or {})}, evaluate=False, out=False, progress=False, log=None, **kw).res
         rows.append({'method': m, 'device': r.metrics['device'], 'peak MiB': r.metrics['peak_mem_mb'], 'tokens/s': r.metrics['tokens_per_s'],
                      'first loss': r.losses[0], 'last loss': r.losses[-1], 'best late loss': min(r.losses[-5:]), 'trainable': r.metrics['trainable']})
         del r; trim_memory()

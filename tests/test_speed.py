@@ -64,7 +64,9 @@ def test_gpu_check_dry_run(tmp_path, monkeypatch, capsys):
     import importlib.util, shutil
     spec = importlib.util.spec_from_file_location('gpu_check', ROOT/'tools'/'gpu_check.py')
     gc = importlib.util.module_from_spec(spec); spec.loader.exec_module(gc)
-    assert gc.main(['--dry-run']) == 0
+    assert gc.main(['--dry-run']) == 0 and gc.main(['--dry-run', '--cells-only', '--only', '17_rlhf']) == 0
+    kept = json.loads(gc.cells_only('17_rlhf', tmp_path/'cells').read_text())['cells']
+    assert all(gc.setup_only(c) or ''.join(c['source']).startswith('#| cuda') for c in kept) and any(''.join(c['source']).startswith('#| cuda') for c in kept)
     rows = gc.plan()
     assert {f'{n}_' for n in range(10, 21)} <= {r['notebook'][:3] for r in rows} and all(r['cuda_cells'] for r in rows)
     nb = json.loads((ROOT/'nbs'/'11_lora.ipynb').read_text())

@@ -4,6 +4,7 @@
     python tools/gpu_check.py                  # on a CUDA machine: writes bench/results/gpu_notebooks.json
     python tools/gpu_check.py --dry-run        # anywhere: the plan; fails if a concept notebook (10-20) has no cuda cell
     python tools/gpu_check.py --only 11_lora   # a subset of the notebooks (--no-bench: skip the bench)
+    python tools/gpu_check.py --cells-only     # only each notebook's imports, exported cells and cuda cells (minutes, not the whole notebooks)
 
 Each notebook runs whole under `nbdev_test --flags cuda`: its ordinary cells in the `ci` profile (as CI runs them, but on the
 GPU), its cuda cells in the `gpu` profile for the profile's `probe_steps` (`ftlab.jobs.measure`). `--jobs` notebooks (4) share the
@@ -32,8 +33,20 @@ def plan(only=None) -> list[dict]:
         if (n or concept) and (not only or p.stem in only): rows.append({'notebook': p.stem, 'cuda_cells': n, 'concept': concept})
     return rows
 
-def nb_cmd(name:str) -> list[str]:
-    return ['nbdev_test', '--path', str(NBS/f'{name}.ipynb'), '--flags', 'cuda', '--n_workers', '1', '--do_print']
+def setup_only(cell:dict) -> bool:
+    "A cell a cuda cell may rely on: imports only, or an exported cell (the notebook's definitions)."
+    lines = [l.strip() for l in ''.join(cell['source']).splitlines() if l.strip()]
+    return bool(lines) and (lines[0].startswith('#| export') or all(l.startswith(('import ', 'from ', '#')) for l in lines))
+
+def cells_only(name:str, folder:Path) -> Path:
+    "A copy of the notebook holding only its imports, exported cells and cuda cells (the cuda cells are written to need no more)."
+    nb = json.loads((NBS/f'{name}.ipynb').read_text(encoding='utf-8'))
+    nb['cells'] = [c for c in nb['cells'] if c['cell_type'] == 'code' and (setup_only(c) or ''.join(c['source']).startswith('#| cuda'))]
+    folder.mkdir(parents=True, exist_ok=True); (folder/f'{name}.ipynb').write_text(json.dumps(nb), encoding='utf-8')
+    return folder/f'{name}.ipynb'
+
+def nb_cmd(name:str, path:Path|None=None) -> list[str]:
+    return ['nbdev_test', '--path', str(path or NBS/f'{name}.ipynb'), '--flags', 'cuda', '--n_workers', '1', '--do_print']
 
 def bench_cmds(seconds:float) -> list[list[str]]:
     py, b = sys.executable, str(ROOT/'bench'/'gpu_train.py')
@@ -56,12 +69,16 @@ def main(argv=None) -> int:
     ap.add_argument('--timeout', type=float, default=420, help='seconds a notebook may take')
     ap.add_argument('--bench-s', type=float, default=150, help='seconds for bench/gpu_train.py (0: skip it)')
     ap.add_argument('--no-bench', action='store_true')
+    ap.add_argument('--cells-only', action='store_true', help="run each notebook's imports, exported cells and cuda cells only (not its CPU lesson on the GPU)")
     ap.add_argument('--out', default=str(OUT))
     ap.add_argument('--wheels', default=str(ROOT/'.devdata'/'wheels'), help="wheels to pip install --no-deps first where the GPU machine is offline (liger-kernel: pip download liger-kernel==0.8.5 --no-deps -d .devdata/wheels here, then carry .devdata)")
     a = ap.parse_args(argv)
     rows = plan(a.only)
     missing = [r['notebook'] for r in rows if r['concept'] and not r['cuda_cells']]
-    for r in rows: print(f"{r['notebook']:22s} {r['cuda_cells']} cuda cell(s)   {' '.join(nb_cmd(r['notebook']))}")
+    import tempfile
+    work = Path(tempfile.mkdtemp(prefix='ftlab-gpu-cells-'))
+    path = lambda n: cells_only(n, work) if a.cells_only else None
+    for r in rows: print(f"{r['notebook']:22s} {r['cuda_cells']} cuda cell(s)   {' '.join(nb_cmd(r['notebook'], path(r['notebook'])))}")
     benches = [] if (a.no_bench or not a.bench_s) else bench_cmds(a.bench_s)
     for c in benches: print('bench:', ' '.join(c))
     if missing: print(f"concept notebooks without a cuda cell: {', '.join(missing)}. Fix: add a `#| cuda` cell that runs the notebook's experiment in the gpu profile"); return 1
@@ -75,7 +92,7 @@ def main(argv=None) -> int:
     env = {**os.environ, 'FTLAB_PROFILE': 'ci', 'PYTHONPATH': os.pathsep.join([str(ROOT), os.environ.get('PYTHONPATH', '')])}
     t0 = time.time()
     with ThreadPoolExecutor(a.jobs) as ex:
-        done = list(ex.map(lambda r: {**r, **run(nb_cmd(r['notebook']), a.timeout, env)}, rows))
+        done = list(ex.map(lambda r: {**r, 'cells_only': a.cells_only, **run(nb_cmd(r['notebook'], path(r['notebook'])), a.timeout, env)}, rows))
     bench = [{'cmd': ' '.join(c[1:]), **run(c, a.bench_s, env)} for c in benches]
     res = {**provenance(), 'gpu': torch.cuda.get_device_name(0), 'gpus': torch.cuda.device_count(), 'notebooks': done, 'bench': bench,
            'seconds': round(time.time() - t0, 1), 'all_passed': all(r['ok'] for r in done)}
