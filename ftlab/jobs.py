@@ -40,7 +40,7 @@ def run_job(method:str='lora', task:str|None='style', data=None, eval_data=None,
             on_too_long:str='error', allow_pickle:bool=False, trust_remote_code:bool=False,
             load=None,                  # () -> (model, tok) giving a fresh model (None: ftlab.models.load_model(model))
             tok=None,                   # the tokenizer, when the caller has it already (None: load_tokenizer(model))
-            curve_every:int|None=None,  # the held-out loss every N steps while training: a learning curve in res.metrics (needs evaluate)
+            curve_every:int|None=None,  # the held-out loss every N steps while training: a learning curve in res.metrics
             progress:bool=True, log=None) -> Job:
     "The one job runner: check everything, load the data and a fresh model, score it, train it (`ftlab.train`), score it again."
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
@@ -53,7 +53,7 @@ def run_job(method:str='lora', task:str|None='style', data=None, eval_data=None,
     except (ValueError, TypeError) as e: raise UsageError(str(e)) from None
     tok = tok or load_tokenizer(model, trust_remote_code)
     ds = load_data(train_p, tok, cfg.max_len, n=n_train or prof.n_train, on_too_long=on_too_long)
-    held = load_records(held_p, n=n_eval or prof.n_eval)[0] if (held_p and evaluate) else None
+    held = load_records(held_p, n=n_eval or prof.n_eval)[0] if (held_p and (evaluate or curve_every)) else None
     if metric == 'knowledge' and held and 'facts' not in held[0]:
         raise DataError(held_p, held[0]['_line'], 'held-out knowledge records need a "facts" list', 'add "facts": ["..."] naming what a right answer must say')
     if out is None: out = runs_dir()/safe_name(f"{method}-{task or ('style' if data is None else Path(train_p).stem)}-{time.strftime('%Y%m%d-%H%M%S')}", 'run name')
@@ -62,11 +62,11 @@ def run_job(method:str='lora', task:str|None='style', data=None, eval_data=None,
     seed_everything(cfg.seed)
     m, _ = load() if load else load_model(model, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     score = lambda m, base: evaluate_task(m, tok, metric, held, prof, base, max_new_tokens, loss)
-    b = score(m, None) if (held and before) else None
+    b = score(m, None) if (held and before and evaluate) else None
     res = train(m, ds, method, mcfg, cfg, tok=tok, out_dir=out, overwrite=overwrite, resume=resume, progress=progress,
                 eval_records=held if curve_every else None, eval_every=curve_every or 5,
                 extra={'model': model, 'data': str(train_p), 'eval_data': str(held_p) if held_p else None, 'task': task})
-    return Job(res, cfg, tok, held, b, score(res.model, b['answers'] if b else base_answers) if held else None)
+    return Job(res, cfg, tok, held, b, score(res.model, b['answers'] if b else base_answers) if (held and evaluate) else None)
 
 # %% ../nbs/05_jobs.ipynb #9520665f
 def task_table(method:str, tasks=('style', 'style_ja'), steps:int|None=None, n_eval:int=4, max_new_tokens:int=32, **kw) -> list[dict]:
@@ -81,13 +81,15 @@ def task_table(method:str, tasks=('style', 'style_ja'), steps:int|None=None, n_e
 
 # %% ../nbs/05_jobs.ipynb #64e97c25
 def measure(methods, task:str='style', profile=None, steps:int|None=None, train_kw:dict|None=None, **kw) -> list[dict]:
-    "One row per method, each trained fresh on `task` for `steps` (None: the profile's probe_steps) by `run_job`, nothing written or scored: peak memory, tokens/s, losses."
+    "One row per method, each trained fresh on `task` for `steps` (None: the profile's probe_steps) by `run_job`, nothing written: peak memory, tokens/s, and the held-out loss before and after (the same examples, so a fall is learning)."
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     rows = []
     for m in methods:
-        r = run_job(m, task, profile=prof, train_kw={'steps': steps or prof.probe_steps, **(train_kw or {})}, evaluate=False, out=False, progress=False, log=None, **kw).res
+        n = steps or prof.probe_steps
+        r = run_job(m, task, profile=prof, train_kw={'steps': n, **(train_kw or {})}, evaluate=False, curve_every=n, out=False, progress=False, log=None, **kw).res
         rows.append({'method': m, 'device': r.metrics['device'], 'peak MiB': r.metrics['peak_mem_mb'], 'tokens/s': r.metrics['tokens_per_s'],
-                     'first loss': r.losses[0], 'last loss': r.losses[-1], 'best late loss': min(r.losses[-5:]), 'trainable': r.metrics['trainable']})
+                     'first loss': r.losses[0], 'last loss': r.losses[-1],
+                     'held-out before': r.metrics['heldout_losses'][0], 'held-out after': r.metrics['heldout_losses'][-1], 'trainable': r.metrics['trainable']})
         del r; trim_memory()
     return rows
 
