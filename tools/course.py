@@ -100,15 +100,19 @@ def colab_setup() -> tuple[float, float]:
     ph = json.loads(INSTALL.read_text())['phases']
     return ph['A']['seconds']['smollm2'] + ph['A']['seconds']['ftlab'], ph['C']['seconds']['ftlab_dev']
 
+def last_run(name:str) -> dict|None:
+    "What tools/run_notebooks.py recorded in the notebook's metadata when it last executed it (profile, seconds, date), or None."
+    return json.loads((NBS/f'{name}.ipynb').read_text()).get('metadata', {}).get('ftlab')
+
 def colab_estimate(name:str) -> str:
     "A Colab T4 estimate in the ci profile: the first cell's set-up plus the notebook's ci run on one CPU thread here (a T4 does the tensor work faster)."
-    meta = json.loads((NBS/f'{name}.ipynb').read_text()).get('metadata', {}).get('ftlab')
+    meta = last_run(name)
     if not meta or meta['profile'] != 'ci': return '-'
     setup, llama = colab_setup()
     return f"≈ {max(1, round((setup + (llama if name == '18_gguf' else 0) + meta['seconds']) / 60))} min"
 
 def minutes(name:str) -> str:
-    meta = json.loads((NBS/f'{name}.ipynb').read_text()).get('metadata', {}).get('ftlab')
+    meta = last_run(name)
     if not meta: return 'not run yet'
     s = meta['seconds']
     return f"{s} s ({meta['profile']})" if s < 120 else f"{round(s / 60)} min ({meta['profile']})"

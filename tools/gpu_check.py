@@ -20,10 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 NBS, OUT = ROOT/'nbs', ROOT/'bench'/'results'/'gpu_notebooks.json'
 CONCEPT = [f'{n}_' for n in range(10, 21)]   # the concept notebooks, 10-20: each must have a cuda cell
 
+def is_cuda(cell:dict) -> bool: return cell['cell_type'] == 'code' and ''.join(cell['source']).startswith('#| cuda')
+
 def cuda_cells(path:Path) -> int:
-    "How many code cells of the notebook carry the `#| cuda` flag."
-    nb = json.loads(path.read_text(encoding='utf-8'))
-    return sum(1 for c in nb['cells'] if c['cell_type'] == 'code' and any(l.strip().replace('#|', '#| ').split()[:2] == ['#|', 'cuda'] for l in c['source'][:3]))
+    "How many code cells of the notebook carry the `#| cuda` flag (on their first line, as every cuda cell in nbs/ does)."
+    return sum(map(is_cuda, json.loads(path.read_text(encoding='utf-8'))['cells']))
 
 def plan(only=None) -> list[dict]:
     "The notebooks to run: every one with a cuda cell, each concept notebook included (with 0 when it lacks one)."
@@ -41,7 +42,7 @@ def setup_only(cell:dict) -> bool:
 def cells_only(name:str, folder:Path) -> Path:
     "A copy of the notebook holding only its imports, exported cells and cuda cells (the cuda cells are written to need no more)."
     nb = json.loads((NBS/f'{name}.ipynb').read_text(encoding='utf-8'))
-    nb['cells'] = [c for c in nb['cells'] if c['cell_type'] == 'code' and (setup_only(c) or ''.join(c['source']).startswith('#| cuda'))]
+    nb['cells'] = [c for c in nb['cells'] if c['cell_type'] == 'code' and (setup_only(c) or is_cuda(c))]
     folder.mkdir(parents=True, exist_ok=True); (folder/f'{name}.ipynb').write_text(json.dumps(nb), encoding='utf-8')
     return folder/f'{name}.ipynb'
 

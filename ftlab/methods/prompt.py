@@ -8,7 +8,7 @@ import functools, inspect, math
 from dataclasses import dataclass
 import torch
 from torch import nn
-from ..models import freeze, evaluating
+from ..models import freeze, evaluating, tokenizer_of
 from . import Method, register
 
 # %% auto #0
@@ -156,12 +156,8 @@ def reference_answers(model, tok, prompts:list[str], max_new_tokens:int=16) -> l
         return [tok.decode(greedy_reference(model, x.to(next(model.parameters()).device), max_new_tokens, tok.eos_token_id)[0], skip_special_tokens=True).strip() for x in xs]
 
 # %% ../../nbs/13_prompt_prefix.ipynb #77f48b0b
-def _tokenizer_of(model):
-    from ftlab.models import load_tokenizer
-    return load_tokenizer(getattr(model, 'name_or_path', '') or 'tiny')   # '' (tiny_model): the default tokenizer, which it shares
-
 def _init_ids(model, init_text:str|None, n:int) -> list[int]:
-    if init_text: return text_ids(_tokenizer_of(model), init_text, n)
+    if init_text: return text_ids(tokenizer_of(model), init_text, n)
     return torch.randint(0, model.get_input_embeddings().num_embeddings, (n,)).tolist()   # seeded by ftlab.train
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch
 from torch import nn
-from ..models import freeze, decoder_layers
+from ..models import freeze, decoder_layers, tokenizer_of
 from . import Method, register
 
 # %% auto #0
@@ -93,14 +93,13 @@ class ReftConfig:
 
 def apply_reft(model:nn.Module, cfg:ReftConfig) -> nn.Module:
     "Freeze `model` and add LoReFT interventions, applied by forward hooks, to the chosen layers (in place)."
-    from ftlab.models import load_tokenizer
     freeze(model)
     layers = decoder_layers(model)
     idx = range(len(layers)) if cfg.layers is None else cfg.layers
     if bad := [i for i in idx if not -len(layers) <= i < len(layers)]: raise ValueError(f'layer(s) {bad} out of range: the model has {len(layers)} decoder layers')
     if cfg.last < 1: raise ValueError(f'last must be at least 1, got {cfg.last}')
     dec = model.get_decoder()
-    dec.reft_marker = list(cfg.marker or generation_marker(load_tokenizer(getattr(model, 'name_or_path', None) or 'tiny')))
+    dec.reft_marker = list(cfg.marker or generation_marker(tokenizer_of(model)))
     dec.reft_last = cfg.last
     dev, d = next(model.parameters()).device, model.config.hidden_size
     for i in idx:
